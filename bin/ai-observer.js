@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// Installed entry point: the compiled CLI when built, else the TypeScript source (Node ≥ 22.18
+// runs it directly by stripping types).
+import { existsSync } from 'node:fs';
+
+const compiled = new URL('../dist/cli/main.js', import.meta.url);
+const entry = existsSync(compiled) ? compiled : new URL('../src/cli/main.ts', import.meta.url);
+const { main } = await import(entry.href);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,96 @@
+// `ai-observer watch`: one line per change for status bars (EWW deflisten, waybar). The
+// line is always a full snapshot, so a consumer that replaces its variable never blanks; when
+// the agent is unreachable it prints an empty, `connected: false` snapshot once and retries.
+
+import { parseArgs } from 'node:util';
+import type { SessionListMessage } from '../../domain/session-view.ts';
+import { agentHeaders, agentUrl } from '../agent-url.ts';
+import { renderSummary } from '../render/text.ts';
+import { renderWaybar } from '../render/waybar.ts';
+import { readSse } from '../sse-client.ts';
+
+export const WATCH_HELP = `Usage: ai-observer watch [--format json|waybar|text] [--url URL]
+
+Prints the live sessions as one line per change:
+  json    {"type":"session_list","sessions":[…],"timestamp":…,"has_working":…,"has_waiting":…}
+  waybar  {"text":…,"tooltip":…,"class":…,"alt":…} for a waybar custom module (return-type json)
+  text    a short summary such as "1 waiting · 2 working"`;
+
+export type WatchFormat = 'json' | 'waybar' | 'text';
+
+export function renderLine(
+  msg: SessionListMessage,
+  format: WatchFormat,
+  connected: boolean,
+): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify({ ...msg, connected });
+    case 'waybar':
+      return JSON.stringify(renderWaybar(msg, connected));
+    case 'text':
+      return connected ? renderSummary(msg) : 'ai-observer: not running';
+  }
+}
+
+function offline(now: number): SessionListMessage {
+  return {
+    type: 'session_list',
+    sessions: [],
+    timestamp: now,
+    has_working: false,
+    has_waiting: false,
+    has_completed: false,
+    counts: { working: 0, waiting: 0, completed: 0, idle: 0 },
+  };
+}
+
+export function parseFormat(value: string | undefined): WatchFormat {
+  const f = value ?? 'json';
+  if (f === 'json' || f === 'waybar' || f === 'text') return f;
+  throw new UsageError(`unknown --format "${f}"; use json, waybar or text`);
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export async function watch(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      format: { type: 'string' },
+      url: { type: 'string' },
+      'retry-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(WATCH_HELP);
+    return 0;
+  }
+  const format = parseFormat(values.format);
+  const base = agentUrl(values.url);
+  const retryMs = Number(values['retry-ms'] ?? 2000);
+  let lastLine: string | undefined;
+  const print = (line: string) => {
+    if (line === lastLine) return;
+    lastLine = line;
+    process.stdout.write(`${line}\n`);
+  };
+  process.stdout.on('error', () => process.exit(0)); // the reader went away
+  for (;;) {
+    try {
+      const res = await fetch(`${base}/api/stream`, { headers: agentHeaders() });
+      if (!res.ok || res.body === null) throw new Error(`HTTP ${res.status}`);
+      for await (const ev of readSse(res.body)) {
+        if (ev.event !== 'session_list') continue;
+        print(renderLine(JSON.parse(ev.data) as SessionListMessage, format, true));
+      }
+    } catch {
+      // Unreachable or dropped: say so once, then try again.
+    }
+    print(renderLine(offline(Date.now()), format, false));
+    await new Promise((r) => setTimeout(r, retryMs));
+  }
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// ai-observer's command line: one file per command under commands/.
+
+import { ConfigError } from '../config/schema.ts';
+import { VERSION } from '../version.ts';
+import { ack } from './commands/ack.ts';
+import { hook } from './commands/hook.ts';
+import { serve } from './commands/serve.ts';
+import { status } from './commands/status.ts';
+import { UsageError, watch } from './commands/watch.ts';
+
+const HELP = `ai-observer ${VERSION} — what your AI tools are doing and what they cost
+
+Usage: ai-observer <command> [options]
+
+Commands:
+  serve            run the agent (OTLP receiver, hooks, API) on 127.0.0.1
+  watch            one JSON line per session change, for status bars
+  status           the live sessions, once
+  hook claude|codex  forward a Claude Code hook / Codex notify callback to the agent
+  ack <session>    mark a finished session as seen
+  version          print the version
+
+Run "ai-observer <command> --help" for a command's options.`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  serve,
+  watch,
+  status,
+  hook,
+  ack,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    console.log(HELP);
+    return 0;
+  }
+  if (name === 'version' || name === '--version' || name === '-v') {
+    console.log(VERSION);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`ai-observer: unknown command "${name}"\n\n${HELP}\n`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      process.stderr.write(`ai-observer: ${err.message}\n`);
+      return 2;
+    }
+    if ((err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`ai-observer ${name}: ${(err as Error).message}\n`);
+      return 2;
+    }
+    process.stderr.write(`ai-observer: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`ai-observer: ${String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,32 @@
+// Reads the config layers: shipped defaults ← config.yaml ← environment.
+
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import type { Config, Layered } from './schema.ts';
+import { buildConfig, ConfigError, flattenDocument, fromEnvironment } from './schema.ts';
+
+/** `flags` is the top layer: command-line options, above the file and the environment. */
+export function loadConfig(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  flags: Record<string, Layered> = {},
+): Config {
+  const path = env.AI_OBSERVER_CONFIG || file;
+  let text: string | undefined;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || path !== file) {
+      throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
+    }
+  }
+  let doc: unknown;
+  if (text !== undefined) {
+    try {
+      doc = parse(text);
+    } catch (err) {
+      throw new ConfigError(`invalid YAML in ${path}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  return buildConfig([flattenDocument(doc, path), fromEnvironment(env), flags]);
+}

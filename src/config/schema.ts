@@ -1,0 +1,272 @@
+// The configuration: its keys, defaults and validation (DESIGN.md §5). Pure: the loader does
+// the reading; this turns layers of plain values into one checked Config or one clear error.
+
+export interface Config {
+  server: {
+    host: string;
+    port: number;
+    /** Whether the OTLP/gRPC receiver runs. */
+    grpc: boolean;
+    /** OTLP/gRPC port (0: any free port, as for `port`). */
+    grpcPort: number;
+    /** Binding a non-loopback address needs this and a token. */
+    allowRemote: boolean;
+    token: string;
+    maxBodyBytes: number;
+    /** Requests decoded at once before answering 429. */
+    maxConcurrentRequests: number;
+    /** Bytes of request bodies held at once before answering 503. */
+    maxInflightBytes: number;
+  };
+  sessions: {
+    quietPeriodMs: number;
+    staleWorkingMs: number;
+    completedToIdleMs: number;
+    expireAfterMs: number;
+    endedExpireMs: number;
+    maxSessions: number;
+  };
+  notifications: {
+    enabled: boolean;
+    onCompleted: boolean;
+    onWaiting: boolean;
+    command: string;
+  };
+  snapshot: {
+    enabled: boolean;
+    path: string;
+  };
+}
+
+type Kind = 'int' | 'bool' | 'string' | 'duration' | 'bytes';
+
+interface KeySpec {
+  kind: Kind;
+  min?: number;
+  max?: number;
+}
+
+/** Every key by its dotted path as users write it (durations without the `Ms`). */
+export const SCHEMA: Record<string, KeySpec> = {
+  'server.host': { kind: 'string' },
+  'server.port': { kind: 'int', min: 0, max: 65535 },
+  'server.grpc': { kind: 'bool' },
+  'server.grpcPort': { kind: 'int', min: 0, max: 65535 },
+  'server.allowRemote': { kind: 'bool' },
+  'server.token': { kind: 'string' },
+  'server.maxBodyBytes': { kind: 'bytes', min: 1024, max: 1024 * 1024 * 1024 },
+  'server.maxConcurrentRequests': { kind: 'int', min: 1, max: 100_000 },
+  'server.maxInflightBytes': { kind: 'bytes', min: 1024, max: 8 * 1024 * 1024 * 1024 },
+  'sessions.quietPeriod': { kind: 'duration', min: 1000 },
+  'sessions.staleWorking': { kind: 'duration', min: 1000 },
+  'sessions.completedToIdle': { kind: 'duration', min: 1000 },
+  'sessions.expireAfter': { kind: 'duration', min: 1000 },
+  'sessions.endedExpire': { kind: 'duration', min: 1000 },
+  'sessions.maxSessions': { kind: 'int', min: 1, max: 100_000 },
+  'notifications.enabled': { kind: 'bool' },
+  'notifications.onCompleted': { kind: 'bool' },
+  'notifications.onWaiting': { kind: 'bool' },
+  'notifications.command': { kind: 'string' },
+  'snapshot.enabled': { kind: 'bool' },
+  'snapshot.path': { kind: 'string' },
+};
+
+export const DEFAULTS: Record<string, unknown> = {
+  'server.host': '127.0.0.1',
+  'server.port': 4318,
+  'server.grpc': true,
+  'server.grpcPort': 4317,
+  'server.allowRemote': false,
+  'server.token': '',
+  'server.maxBodyBytes': 20 * 1024 * 1024,
+  'server.maxConcurrentRequests': 64,
+  'server.maxInflightBytes': 256 * 1024 * 1024,
+  'sessions.quietPeriod': '45s',
+  'sessions.staleWorking': '30m',
+  'sessions.completedToIdle': '15m',
+  'sessions.expireAfter': '1h',
+  'sessions.endedExpire': '5m',
+  'sessions.maxSessions': 256,
+  'notifications.enabled': true,
+  'notifications.onCompleted': true,
+  'notifications.onWaiting': true,
+  'notifications.command': '',
+  'snapshot.enabled': true,
+  'snapshot.path': '',
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** A value from one layer, with where it came from for the error message. */
+export interface Layered {
+  value: unknown;
+  origin: string;
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const BYTES = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?$/i;
+const UNIT_BYTES: Record<string, number> = {
+  b: 1,
+  kb: 1000,
+  kib: 1024,
+  mb: 1e6,
+  mib: 1024 ** 2,
+  gb: 1e9,
+  gib: 1024 ** 3,
+};
+
+function parseValue(key: string, spec: KeySpec, raw: Layered): string | number | boolean {
+  const { value, origin } = raw;
+  const bad = (expected: string): never => {
+    throw new ConfigError(
+      `invalid config ${key} (from ${origin}): expected ${expected}, got ${JSON.stringify(value)}`,
+    );
+  };
+  let out: number | string | boolean;
+  switch (spec.kind) {
+    case 'bool':
+      if (typeof value === 'boolean') return value;
+      if (value === 'true' || value === '1' || value === 'yes') return true;
+      if (value === 'false' || value === '0' || value === 'no') return false;
+      return bad('true or false');
+    case 'string':
+      if (typeof value === 'string') return value;
+      if (typeof value === 'number') return String(value);
+      return bad('a string');
+    case 'int': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isInteger(n)) return bad('an integer');
+      out = n;
+      break;
+    }
+    case 'duration': {
+      // A bare number is seconds, as in most daemon configs.
+      if (typeof value === 'number' && Number.isFinite(value)) out = value * 1000;
+      else {
+        const m = typeof value === 'string' ? DURATION.exec(value.trim()) : null;
+        if (m === null) return bad('a duration such as 45s, 15m or 1h');
+        out = Number(m[1]) * UNIT_MS[m[2] ?? 's']!;
+      }
+      break;
+    }
+    case 'bytes': {
+      if (typeof value === 'number' && Number.isFinite(value)) out = value;
+      else {
+        const m = typeof value === 'string' ? BYTES.exec(value.trim()) : null;
+        if (m === null) return bad('a size such as 20MiB or 1048576');
+        out = Number(m[1]) * UNIT_BYTES[(m[2] ?? 'b').toLowerCase()]!;
+      }
+      out = Math.floor(out);
+      break;
+    }
+  }
+  if (spec.min !== undefined && out < spec.min) bad(`at least ${spec.min}`);
+  if (spec.max !== undefined && out > spec.max) bad(`at most ${spec.max}`);
+  return out;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Merges layers (later wins) into a checked Config; throws ConfigError naming the key. */
+export function buildConfig(layers: Array<Record<string, Layered>>): Config {
+  const merged: Record<string, Layered> = {};
+  for (const [k, v] of Object.entries(DEFAULTS)) merged[k] = { value: v, origin: 'defaults' };
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer)) {
+      if (!(k in SCHEMA)) {
+        throw new ConfigError(`unknown config key ${k} (from ${v.origin})`);
+      }
+      merged[k] = v;
+    }
+  }
+  const val = (k: string) => parseValue(k, SCHEMA[k]!, merged[k]!);
+  const cfg: Config = {
+    server: {
+      host: val('server.host') as string,
+      port: val('server.port') as number,
+      grpc: val('server.grpc') as boolean,
+      grpcPort: val('server.grpcPort') as number,
+      allowRemote: val('server.allowRemote') as boolean,
+      token: val('server.token') as string,
+      maxBodyBytes: val('server.maxBodyBytes') as number,
+      maxConcurrentRequests: val('server.maxConcurrentRequests') as number,
+      maxInflightBytes: val('server.maxInflightBytes') as number,
+    },
+    sessions: {
+      quietPeriodMs: val('sessions.quietPeriod') as number,
+      staleWorkingMs: val('sessions.staleWorking') as number,
+      completedToIdleMs: val('sessions.completedToIdle') as number,
+      expireAfterMs: val('sessions.expireAfter') as number,
+      endedExpireMs: val('sessions.endedExpire') as number,
+      maxSessions: val('sessions.maxSessions') as number,
+    },
+    notifications: {
+      enabled: val('notifications.enabled') as boolean,
+      onCompleted: val('notifications.onCompleted') as boolean,
+      onWaiting: val('notifications.onWaiting') as boolean,
+      command: val('notifications.command') as string,
+    },
+    snapshot: {
+      enabled: val('snapshot.enabled') as boolean,
+      path: val('snapshot.path') as string,
+    },
+  };
+  if (!isLoopback(cfg.server.host)) {
+    const origin = merged['server.host']!.origin;
+    if (!cfg.server.allowRemote) {
+      throw new ConfigError(
+        `invalid config server.host (from ${origin}): ${cfg.server.host} is not a loopback address; set server.allowRemote: true (and server.token) to listen on it`,
+      );
+    }
+    if (cfg.server.token.length < 16) {
+      throw new ConfigError(
+        `invalid config server.token: a non-loopback server.host needs a bearer token of at least 16 characters`,
+      );
+    }
+  }
+  return cfg;
+}
+
+/** Flattens a parsed YAML document into dotted keys; nested objects only two levels deep. */
+export function flattenDocument(doc: unknown, origin: string): Record<string, Layered> {
+  const out: Record<string, Layered> = {};
+  if (doc === null || doc === undefined) return out;
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ConfigError(`invalid config file ${origin}: expected a mapping of sections`);
+  }
+  for (const [section, body] of Object.entries(doc as Record<string, unknown>)) {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ConfigError(`invalid config ${section} (from ${origin}): expected a mapping`);
+    }
+    for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+      out[`${section}.${key}`] = { value, origin };
+    }
+  }
+  return out;
+}
+
+/** AI_OBSERVER_SERVER_GRPC_PORT → server.grpcPort; unknown names are errors too. */
+export function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, Layered> {
+  const out: Record<string, Layered> = {};
+  const byEnvName = new Map<string, string>();
+  for (const key of Object.keys(SCHEMA)) {
+    const name = `AI_OBSERVER_${key
+      .replace(/\./g, '_')
+      .replace(/([a-z])([A-Z])/g, '$1_$2')
+      .toUpperCase()}`;
+    byEnvName.set(name, key);
+  }
+  const ignored = new Set(['AI_OBSERVER_HOME', 'AI_OBSERVER_CONFIG', 'AI_OBSERVER_URL']);
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('AI_OBSERVER_') || ignored.has(name) || value === undefined) continue;
+    const key = byEnvName.get(name);
+    if (key === undefined) throw new ConfigError(`unknown environment variable ${name}`);
+    out[key] = { value, origin: `environment ${name}` };
+  }
+  return out;
+}

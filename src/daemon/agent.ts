@@ -1,0 +1,130 @@
+// The composition root: config in, a running agent out (monitor, HTTP port, gRPC port,
+// notifications, snapshot file), and one idempotent close.
+
+import type { Config } from '../config/schema.ts';
+import type { Transition } from '../domain/sessions.ts';
+import { startGrpcReceiver } from '../ingest/otlp/grpc.ts';
+import { createNotifier, notificationFor } from '../notify/index.ts';
+import { VERSION } from '../version.ts';
+import { startWebServer } from '../web/server.ts';
+import { LiveMonitor } from './monitor.ts';
+import { SnapshotFile } from './snapshot-file.ts';
+
+export interface AgentOptions {
+  config: Config;
+  snapshotFile: string;
+  log: (line: string) => void;
+}
+
+export interface Agent {
+  monitor: LiveMonitor;
+  httpPort: number;
+  grpcPort: number | undefined;
+  close(): Promise<void>;
+}
+
+export function shouldNotify(t: Transition, config: Config['notifications']): boolean {
+  if (!config.enabled || t.from === t.to) return false;
+  if (t.to === 'completed') return config.onCompleted;
+  if (t.to === 'waiting') return config.onWaiting;
+  return false;
+}
+
+export async function startAgent(opts: AgentOptions): Promise<Agent> {
+  const { config, log } = opts;
+  const s = config.sessions;
+  const monitor = new LiveMonitor({
+    timings: {
+      quietMs: s.quietPeriodMs,
+      staleWorkingMs: s.staleWorkingMs,
+      completedToIdleMs: s.completedToIdleMs,
+      expireAfterMs: s.expireAfterMs,
+      endedExpireMs: s.endedExpireMs,
+    },
+    maxSessions: s.maxSessions,
+  });
+
+  const notifier = createNotifier({
+    enabled: config.notifications.enabled,
+    ...(config.notifications.command !== '' ? { command: config.notifications.command } : {}),
+    onError: (err) => log(`notifications: ${err.message} (further failures are not logged)`),
+  });
+  monitor.onTransition((t) => {
+    if (!shouldNotify(t, config.notifications)) return;
+    notifier.notify(
+      notificationFor({
+        sessionId: t.sessionId,
+        tool: t.tool,
+        project: t.project,
+        from: t.from ?? 'new',
+        to: t.to as 'completed' | 'waiting',
+        ...(t.detail !== undefined && t.to === 'waiting' ? { detail: t.detail } : {}),
+      }),
+    );
+  });
+
+  const snapshotPath = config.snapshot.path || opts.snapshotFile;
+  let logged = false;
+  const snapshot = config.snapshot.enabled
+    ? new SnapshotFile(snapshotPath, (err) => {
+        if (!logged) log(`snapshot file ${snapshotPath}: ${err.message}`);
+        logged = true;
+      })
+    : undefined;
+  if (snapshot !== undefined) {
+    snapshot.write(monitor.snapshot().json);
+    monitor.onSnapshot((snap) => snapshot.write(snap.json));
+  }
+
+  const extraHosts = config.server.allowRemote ? [config.server.host.toLowerCase()] : [];
+  const web = await startWebServer({
+    host: config.server.host,
+    port: config.server.port,
+    monitor,
+    version: VERSION,
+    guard: { extraHosts, token: config.server.token },
+    maxBodyBytes: config.server.maxBodyBytes,
+    maxConcurrentRequests: config.server.maxConcurrentRequests,
+    maxInflightBytes: config.server.maxInflightBytes,
+  }).catch((err: NodeJS.ErrnoException) => {
+    monitor.close();
+    throw new Error(
+      `cannot listen on ${config.server.host}:${config.server.port}: ${err.code ?? err.message}`,
+    );
+  });
+
+  let grpc: Awaited<ReturnType<typeof startGrpcReceiver>> | undefined;
+  if (config.server.grpc) {
+    try {
+      grpc = await startGrpcReceiver({
+        host: config.server.host,
+        port: config.server.grpcPort,
+        sink: monitor,
+        maxMessageBytes: config.server.maxBodyBytes,
+        token: config.server.token,
+      });
+    } catch (err) {
+      await web.close();
+      monitor.close();
+      throw new Error(
+        `cannot listen for OTLP/gRPC on ${config.server.host}:${config.server.grpcPort}: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    monitor,
+    httpPort: web.port,
+    grpcPort: grpc?.port,
+    close() {
+      closing ??= (async () => {
+        await Promise.allSettled([web.close(), grpc?.close()]);
+        monitor.close();
+        await notifier.close();
+        await snapshot?.remove();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,223 @@
+// The live monitor: decoded telemetry and hook calls in, session snapshots and state
+// transitions out. One timer for the earliest session deadline; changes from one burst of
+// input are coalesced into one snapshot.
+
+import type { Observation } from '../domain/events.ts';
+import { MetricDeltas } from '../domain/metric-deltas.ts';
+import { claudeHookSignal, codexNotifySignal } from '../domain/normalize/hooks.ts';
+import { normalizeLog } from '../domain/normalize/logs.ts';
+import { metricUsage } from '../domain/normalize/metrics.ts';
+import { normalizeSpan } from '../domain/normalize/spans.ts';
+import { SessionTable } from '../domain/session-table.ts';
+import type { SessionListMessage } from '../domain/session-view.ts';
+import { sessionList } from '../domain/session-view.ts';
+import type { SessionTimings, Transition } from '../domain/sessions.ts';
+import type { LogRecordView, MetricPointView, SpanView } from '../domain/telemetry.ts';
+import type { ExportOutcome, OtlpSink } from '../ingest/otlp/sink.ts';
+
+export interface MonitorOptions {
+  timings: SessionTimings;
+  maxSessions: number;
+  now?: () => number;
+}
+
+export interface MonitorStats {
+  logRecords: number;
+  metricPoints: number;
+  spans: number;
+  unknownRecords: number;
+  usageEvents: number;
+  hooks: number;
+  snapshots: number;
+}
+
+export type HookTool = 'claude' | 'codex';
+
+export interface Snapshot {
+  message: SessionListMessage;
+  /** The message serialized once, shared by every stream client. */
+  json: string;
+}
+
+type SnapshotListener = (snap: Snapshot) => void;
+type TransitionListener = (t: Transition) => void;
+
+const ACCEPTED: ExportOutcome = { kind: 'accepted', rejected: 0 };
+
+export class LiveMonitor implements OtlpSink {
+  readonly #table: SessionTable;
+  readonly #deltas = new MetricDeltas({ maxEntries: 20_000 });
+  readonly #now: () => number;
+  readonly #snapshotListeners = new Set<SnapshotListener>();
+  readonly #transitionListeners = new Set<TransitionListener>();
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+  #emitPending = false;
+  #closed = false;
+  #last: Snapshot | undefined;
+  readonly stats: MonitorStats = {
+    logRecords: 0,
+    metricPoints: 0,
+    spans: 0,
+    unknownRecords: 0,
+    usageEvents: 0,
+    hooks: 0,
+    snapshots: 0,
+  };
+
+  constructor(opts: MonitorOptions) {
+    this.#table = new SessionTable({
+      timings: opts.timings,
+      maxSessions: opts.maxSessions,
+      maxKeysPerSession: 4096,
+    });
+    this.#now = opts.now ?? Date.now;
+  }
+
+  logs(records: LogRecordView[]): ExportOutcome {
+    let changed = false;
+    for (const r of records) {
+      this.stats.logRecords++;
+      const obs = normalizeLog(r);
+      if (obs === undefined) {
+        this.stats.unknownRecords++;
+        continue;
+      }
+      changed = this.#apply(obs) || changed;
+    }
+    if (changed) this.#changed();
+    return ACCEPTED;
+  }
+
+  metrics(points: MetricPointView[]): ExportOutcome {
+    let changed = false;
+    for (const p of points) {
+      this.stats.metricPoints++;
+      const inc = this.#deltas.increment(p);
+      if (inc <= 0) continue;
+      const usage = metricUsage(p, inc);
+      if (usage !== undefined) changed = this.#table.observeMetric(usage) || changed;
+    }
+    if (changed) this.#changed();
+    return ACCEPTED;
+  }
+
+  traces(spans: SpanView[]): ExportOutcome {
+    let changed = false;
+    for (const s of spans) {
+      this.stats.spans++;
+      const signal = normalizeSpan(s);
+      if (signal !== undefined) changed = this.#apply({ signal, usage: undefined }) || changed;
+    }
+    if (changed) this.#changed();
+    return ACCEPTED;
+  }
+
+  /** A hook callback; throws HookPayloadError on a payload that is not one. */
+  hook(tool: HookTool, payload: unknown): void {
+    const now = this.#now();
+    const signal =
+      tool === 'claude' ? claudeHookSignal(payload, now) : codexNotifySignal(payload, now);
+    this.stats.hooks++;
+    if (signal !== undefined && this.#apply({ signal, usage: undefined })) this.#changed();
+  }
+
+  /** The user has seen a finished turn. False when there is no such session. */
+  acknowledge(sessionId: string): boolean {
+    if (this.#table.get(sessionId) === undefined) return false;
+    const t = this.#table.acknowledge(sessionId, this.#now());
+    if (t !== undefined) {
+      this.#emitTransition(t);
+      this.#changed();
+    }
+    return true;
+  }
+
+  snapshot(): Snapshot {
+    if (this.#last !== undefined && !this.#emitPending) return this.#last;
+    const message = sessionList(this.#table.list(), this.#now());
+    this.#last = { message, json: JSON.stringify(message) };
+    return this.#last;
+  }
+
+  onSnapshot(listener: SnapshotListener): () => void {
+    this.#snapshotListeners.add(listener);
+    return () => this.#snapshotListeners.delete(listener);
+  }
+
+  onTransition(listener: TransitionListener): () => void {
+    this.#transitionListeners.add(listener);
+    return () => this.#transitionListeners.delete(listener);
+  }
+
+  get sessionCount(): number {
+    return this.#table.size;
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#snapshotListeners.clear();
+    this.#transitionListeners.clear();
+  }
+
+  #apply(obs: Observation): boolean {
+    if (obs.usage !== undefined) this.stats.usageEvents++;
+    const { transitions, changed } = this.#table.observe(obs);
+    for (const t of transitions) this.#emitTransition(t);
+    return changed;
+  }
+
+  #emitTransition(t: Transition): void {
+    for (const l of this.#transitionListeners) {
+      try {
+        l(t);
+      } catch {
+        // A listener's failure is its own; the monitor goes on.
+      }
+    }
+  }
+
+  /** Something visible changed: one snapshot after the current burst, and a new deadline. */
+  #changed(): void {
+    this.#reschedule();
+    if (this.#emitPending || this.#closed) return;
+    this.#emitPending = true;
+    setImmediate(() => {
+      this.#emitPending = false;
+      if (this.#closed) return;
+      const message = sessionList(this.#table.list(), this.#now());
+      this.#last = { message, json: JSON.stringify(message) };
+      this.stats.snapshots++;
+      for (const l of this.#snapshotListeners) {
+        try {
+          l(this.#last);
+        } catch {
+          // As above: one bad consumer never stops the others.
+        }
+      }
+    });
+  }
+
+  #reschedule(): void {
+    if (this.#closed) return;
+    const next = this.#table.nextDeadline();
+    if (next === undefined || next >= this.#timerAt) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = next;
+    // Timers past ~24.8 days overflow; wake up daily instead and look again.
+    const delay = Math.min(Math.max(0, next - this.#now()), 86_400_000);
+    this.#timer = setTimeout(() => this.#onTimer(), delay + 1);
+    this.#timer.unref();
+  }
+
+  #onTimer(): void {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    const transitions = this.#table.tick(this.#now());
+    for (const t of transitions) this.#emitTransition(t);
+    if (transitions.length > 0) this.#changed();
+    else this.#reschedule();
+  }
+}

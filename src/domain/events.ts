@@ -1,0 +1,88 @@
+// The normalized model every source produces (DESIGN.md §4).
+
+export type Tool = 'claude-code' | 'codex' | 'gemini-cli';
+export const TOOLS: readonly Tool[] = ['claude-code', 'codex', 'gemini-cli'];
+
+export type SourceKind = 'otlp' | 'log' | 'hook';
+export type CostBasis = 'reported' | 'computed' | 'unknown';
+
+export interface TokenCounts {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  reasoning: number;
+}
+
+export const ZERO_TOKENS: Readonly<TokenCounts> = Object.freeze({
+  input: 0,
+  output: 0,
+  cacheRead: 0,
+  cacheWrite5m: 0,
+  cacheWrite1h: 0,
+  reasoning: 0,
+});
+
+export function addTokens(a: TokenCounts, b: TokenCounts): TokenCounts {
+  return {
+    input: a.input + b.input,
+    output: a.output + b.output,
+    cacheRead: a.cacheRead + b.cacheRead,
+    cacheWrite5m: a.cacheWrite5m + b.cacheWrite5m,
+    cacheWrite1h: a.cacheWrite1h + b.cacheWrite1h,
+    reasoning: a.reasoning + b.reasoning,
+  };
+}
+
+export function totalTokens(t: TokenCounts): number {
+  // Reasoning is already part of output for every tool we read (DESIGN.md §4: count once).
+  return t.input + t.output + t.cacheRead + t.cacheWrite5m + t.cacheWrite1h;
+}
+
+/** One billed model request. */
+export interface UsageEvent {
+  /** Dedup identity: the same request seen twice (re-sent batch, OTLP and log) has one key. */
+  key: string;
+  ts: number;
+  tool: Tool;
+  sessionId: string;
+  model: string;
+  project: string | undefined;
+  tokens: TokenCounts;
+  costUsd: number | undefined;
+  costBasis: CostBasis;
+  sources: SourceKind[];
+}
+
+/**
+ * What happened in a session, as far as its state is concerned. `explicit` signals come from
+ * hooks or notify callbacks and beat what telemetry suggests.
+ */
+export type SignalKind =
+  | 'start' // the session began
+  | 'prompt' // the user submitted a prompt: a turn starts
+  | 'activity' // requests, tools or other work in flight
+  | 'waiting' // the agent needs the user: a permission or a question
+  | 'turn-complete' // the agent finished its turn
+  | 'end'; // the session closed
+
+export interface SessionSignal {
+  kind: SignalKind;
+  tool: Tool;
+  sessionId: string;
+  ts: number;
+  explicit: boolean;
+  source: SourceKind;
+  project?: string | undefined;
+  model?: string | undefined;
+  pid?: number | undefined;
+  /** A short label of what happened, such as the event name; never user content. */
+  detail?: string | undefined;
+}
+
+/** What one telemetry record or hook call means: a state signal and maybe a billed request. */
+export interface Observation {
+  signal: SessionSignal | undefined;
+  usage: UsageEvent | undefined;
+}
