@@ -3,11 +3,7 @@
 
 import { ConfigError } from '../config/schema.ts';
 import { VERSION } from '../version.ts';
-import { ack } from './commands/ack.ts';
-import { hook } from './commands/hook.ts';
-import { serve } from './commands/serve.ts';
-import { status } from './commands/status.ts';
-import { UsageError, watch } from './commands/watch.ts';
+import { UsageError } from './usage-error.ts';
 
 const HELP = `ai-observer ${VERSION} — what your AI tools are doing and what they cost
 
@@ -23,12 +19,16 @@ Commands:
 
 Run "ai-observer <command> --help" for a command's options.`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  serve,
-  watch,
-  status,
-  hook,
-  ack,
+type Command = (argv: string[]) => Promise<number>;
+
+// Loaded on demand: `hook` runs on every Claude Code event and must not pay for the agent's
+// modules (gRPC, protobuf) at start-up.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./commands/serve.ts')).serve,
+  watch: async () => (await import('./commands/watch.ts')).watch,
+  status: async () => (await import('./commands/status.ts')).status,
+  hook: async () => (await import('./commands/hook.ts')).hook,
+  ack: async () => (await import('./commands/ack.ts')).ack,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -41,12 +41,13 @@ export async function main(argv: string[]): Promise<number> {
     console.log(VERSION);
     return 0;
   }
-  const command = COMMANDS[name];
-  if (command === undefined) {
+  const load = COMMANDS[name];
+  if (load === undefined) {
     process.stderr.write(`ai-observer: unknown command "${name}"\n\n${HELP}\n`);
     return 2;
   }
   try {
+    const command = await load();
     return await command(rest);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof UsageError) {

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import type { SessionListMessage } from '../../domain/session-view.ts';
 import { agentHeaders, agentUrl } from '../agent-url.ts';
 import { renderTable } from '../render/text.ts';
-import { renderLine, UsageError } from './watch.ts';
+import { UsageError } from '../usage-error.ts';
+import { renderLine } from './watch.ts';
 
 export const STATUS_HELP = `Usage: ai-observer status [--format text|json|waybar] [--url URL]
 

@@ -8,6 +8,7 @@ import { agentHeaders, agentUrl } from '../agent-url.ts';
 import { renderSummary } from '../render/text.ts';
 import { renderWaybar } from '../render/waybar.ts';
 import { readSse } from '../sse-client.ts';
+import { UsageError } from '../usage-error.ts';
 
 export const WATCH_HELP = `Usage: ai-observer watch [--format json|waybar|text] [--url URL]
 
@@ -49,10 +50,6 @@ export function parseFormat(value: string | undefined): WatchFormat {
   const f = value ?? 'json';
   if (f === 'json' || f === 'waybar' || f === 'text') return f;
   throw new UsageError(`unknown --format "${f}"; use json, waybar or text`);
-}
-
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 export async function watch(argv: string[]): Promise<number> {

@@ -1,0 +1,146 @@
+// Runs the real `ai-observer` command line as a child process, the way a user does.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const MAIN = resolve(import.meta.dirname, '../../src/cli/main.ts');
+
+export function scratchHome(prefix = 'aio-home-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export function runCli(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const started = performance.now();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      env: { ...process.env, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr, ms: performance.now() - started });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+export interface Served {
+  url: string;
+  grpcPort: number | undefined;
+  proc: ChildProcess;
+  stderr: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** `ai-observer serve` on free ports; resolves once it says where it listens. */
+export function startServe(env: NodeJS.ProcessEnv, extraArgs: string[] = []): Promise<Served> {
+  const proc = spawn(
+    process.execPath,
+    [MAIN, 'serve', '--port', '0', '--grpc-port', '0', ...extraArgs],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let err = '';
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`serve did not start: ${err}`));
+    }, 20_000);
+    proc.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+      const m = /listening on (http:\/\/[^ ]+)(?: .*:(\d+) \(OTLP\/gRPC\))?/.exec(err);
+      if (m !== null) {
+        clearTimeout(timer);
+        resolvePromise({
+          url: m[1]!,
+          grpcPort: m[2] === undefined ? undefined : Number(m[2]),
+          proc,
+          stderr: () => err,
+          stop(signal = 'SIGTERM') {
+            return new Promise((done) => {
+              if (proc.exitCode !== null) return done(proc.exitCode);
+              proc.once('exit', (code) => done(code));
+              proc.kill(signal);
+            });
+          },
+        });
+      }
+    });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}: ${err}`));
+    });
+  });
+}
+
+/** A running `ai-observer watch`, its lines parsed as they come. */
+export interface Watcher {
+  lines: string[];
+  /** Resolves with the first line (from now on or already seen) that matches. */
+  waitFor(pred: (line: string) => boolean, timeoutMs?: number): Promise<string>;
+  stop(): void;
+}
+
+export function startWatch(args: string[], env: NodeJS.ProcessEnv = {}): Watcher {
+  const proc = spawn(process.execPath, [MAIN, 'watch', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  const waiters = new Set<() => void>();
+  createInterface({ input: proc.stdout! }).on('line', (line) => {
+    lines.push(line);
+    for (const w of waiters) w();
+  });
+  return {
+    lines,
+    waitFor(pred, timeoutMs = 15_000) {
+      return new Promise((resolvePromise, reject) => {
+        let from = 0;
+        const check = () => {
+          for (; from < lines.length; from++) {
+            if (pred(lines[from]!)) {
+              waiters.delete(check);
+              clearTimeout(timer);
+              resolvePromise(lines[from]!);
+              return;
+            }
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(
+            new Error(`no matching watch line in ${timeoutMs} ms; lines:\n${lines.join('\n')}`),
+          );
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    stop() {
+      proc.kill('SIGTERM');
+    },
+  };
+}
