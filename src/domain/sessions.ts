@@ -26,6 +26,8 @@ export interface Session {
   /** Event time of the newest explicit signal (hook, notify); 0 when none was seen. */
   lastExplicitAt: number;
   endedAt: number | undefined;
+  /** False while the session exists only through usage or metrics, with no state signal. */
+  signalled: boolean;
   pid: number | undefined;
   /** A short label for the current state, e.g. "permission requested"; never user content. */
   detail: string | undefined;
@@ -91,6 +93,7 @@ export function newSession(signal: SessionSignal): Session {
     stateChangedAt: signal.ts,
     lastExplicitAt: 0,
     endedAt: undefined,
+    signalled: false,
     pid: signal.pid,
     detail: undefined,
     requests: 0,
@@ -128,9 +131,12 @@ export function applySignal(
   session: Session | undefined,
   signal: SessionSignal,
 ): { session: Session; transition: Transition | undefined } {
-  const isNew = session === undefined;
-  const s: Session = isNew ? newSession(signal) : { ...session };
-  const previous: SessionState | undefined = isNew ? undefined : session.state;
+  // A session known only from usage or metrics takes its first state signal as if new: those
+  // records carry export times, later than the events the signal describes.
+  const isNew = session === undefined || !session.signalled;
+  const s: Session = session === undefined ? newSession(signal) : { ...session };
+  const previous: SessionState | undefined = session === undefined ? undefined : session.state;
+  s.signalled = true;
 
   if (signal.ts > s.lastEventAt) s.lastEventAt = signal.ts;
   if (signal.ts < s.startedAt) s.startedAt = signal.ts;
@@ -157,7 +163,8 @@ export function applySignal(
     s.state = to ?? 'idle';
     s.stateChangedAt = signal.ts;
     s.detail = signal.kind === 'waiting' ? signal.detail : undefined;
-    return { session: s, transition: transitionOf(s, undefined, 'signal') };
+    const changed = previous === undefined || previous !== s.state;
+    return { session: s, transition: changed ? transitionOf(s, previous, 'signal') : undefined };
   }
   if (to === undefined || to === s.state) {
     if (to === 'waiting' && signal.detail !== undefined) s.detail = signal.detail;

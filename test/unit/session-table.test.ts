@@ -116,3 +116,43 @@ test('metric totals fill in only while a session has no per-request usage', () =
   assert.equal(changed, true);
   assert.equal(t.get('m')?.metricTokens.input, 5);
 });
+
+test('a session first seen through a metric export still follows its earlier log events', () => {
+  const t = table();
+  t.observeMetric({
+    tool: 'gemini-cli',
+    sessionId: 'g',
+    ts: 10_000,
+    model: 'x',
+    tokens: { input: 5, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, reasoning: 0 },
+    costUsd: 0,
+  });
+  const { transitions } = t.observe({
+    signal: {
+      kind: 'prompt',
+      tool: 'gemini-cli',
+      sessionId: 'g',
+      ts: 9_000,
+      explicit: false,
+      source: 'otlp',
+    },
+    usage: undefined,
+  });
+  assert.equal(t.get('g')?.state, 'working');
+  assert.deepEqual(
+    transitions.map((x) => [x.from, x.to]),
+    [['idle', 'working']],
+  );
+  t.observe({
+    signal: {
+      kind: 'activity',
+      tool: 'gemini-cli',
+      sessionId: 'g',
+      ts: 9_500,
+      explicit: false,
+      source: 'otlp',
+    },
+    usage: undefined,
+  });
+  assert.equal(t.get('g')?.state, 'working');
+});

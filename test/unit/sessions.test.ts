@@ -37,6 +37,7 @@ function inState(state: SessionState, at = 1000, explicitAt = 0): Session {
     stateChangedAt: at,
     lastEventAt: at,
     lastExplicitAt: explicitAt,
+    signalled: true,
   };
 }
 

@@ -17,6 +17,22 @@ export function claudeSessionId(record: LogRecordView): string | undefined {
   return str(record.attributes, 'session.id') ?? str(record.resource, 'session.id');
 }
 
+/**
+ * Newer Claude Code versions split cache creation by lifetime; older ones send one figure,
+ * which is the default 5-minute cache.
+ */
+function cacheWrites(a: LogRecordView['attributes']): {
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+} {
+  const fiveMin = num(a, 'cache_creation_5m_tokens');
+  const oneHour = num(a, 'cache_creation_1h_tokens');
+  if (fiveMin === undefined && oneHour === undefined) {
+    return { cacheWrite5m: int(a, 'cache_creation_tokens'), cacheWrite1h: 0 };
+  }
+  return { cacheWrite5m: Math.round(fiveMin ?? 0), cacheWrite1h: Math.round(oneHour ?? 0) };
+}
+
 export function normalizeClaudeLog(record: LogRecordView, name: string): Observation {
   const sessionId = claudeSessionId(record);
   if (sessionId === undefined) return { signal: undefined, usage: undefined };
@@ -38,9 +54,7 @@ export function normalizeClaudeLog(record: LogRecordView, name: string): Observa
     input: int(a, 'input_tokens'),
     output: int(a, 'output_tokens'),
     cacheRead: int(a, 'cache_read_tokens'),
-    // Telemetry gives one creation figure; Claude Code's default cache lifetime is 5 minutes.
-    cacheWrite5m: int(a, 'cache_creation_tokens'),
-    cacheWrite1h: 0,
+    ...cacheWrites(a),
     reasoning: 0,
   };
   const cost = num(a, 'cost_usd');

@@ -3,7 +3,7 @@
 
 import type { Observation, SessionSignal, SignalKind, UsageEvent } from '../events.ts';
 import type { LogRecordView } from '../telemetry.ts';
-import { int, str } from './attrs.ts';
+import { int, num, str } from './attrs.ts';
 
 const KIND_BY_EVENT: Record<string, SignalKind> = {
   conversation_starts: 'start',
@@ -33,7 +33,12 @@ export function normalizeCodexLog(record: LogRecordView, name: string): Observat
     model,
     detail: name,
   };
-  if (name !== 'sse_event' || str(a, 'event.kind') !== 'response.completed') {
+  // Codex logs each completed response twice; only one of the two records carries tokens.
+  if (
+    name !== 'sse_event' ||
+    str(a, 'event.kind') !== 'response.completed' ||
+    num(a, 'input_token_count') === undefined
+  ) {
     return { signal, usage: undefined };
   }
   const inputAll = int(a, 'input_token_count');

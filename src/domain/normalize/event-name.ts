@@ -48,7 +48,8 @@ export function identifyEvent(record: LogRecordView): EventIdentity | undefined 
   if (prefixed !== undefined) return prefixed;
   // A bare name: trust the resource's service name for the tool.
   const tool = toolOfService(str(record.resource, 'service.name'));
-  const bare = record.eventName ?? attrName;
+  // Codex fills `event_name` with a source location, so the attribute comes first.
+  const bare = attrName ?? record.eventName;
   if (tool !== undefined && bare !== undefined) return { tool, name: bare };
   return undefined;
 }
