@@ -1,8 +1,9 @@
 // Claude Code's OTLP log events → observations.
 
-import type { Observation, SessionSignal, SignalKind, UsageEvent } from '../events.ts';
+import type { Observation, SignalKind } from '../events.ts';
 import type { LogRecordView } from '../telemetry.ts';
 import { int, num, str } from './attrs.ts';
+import { NO_OBSERVATION, telemetrySignal, telemetryUsage } from './observation.ts';
 
 const KIND_BY_EVENT: Record<string, SignalKind> = {
   user_prompt: 'prompt',
@@ -35,21 +36,10 @@ function cacheWrites(a: LogRecordView['attributes']): {
 
 export function normalizeClaudeLog(record: LogRecordView, name: string): Observation {
   const sessionId = claudeSessionId(record);
-  if (sessionId === undefined) return { signal: undefined, usage: undefined };
-  const a = record.attributes;
-  const model = str(a, 'model');
-  const signal: SessionSignal = {
-    kind: KIND_BY_EVENT[name] ?? 'activity',
-    tool: 'claude-code',
-    sessionId,
-    ts: record.timeMs,
-    explicit: false,
-    source: 'otlp',
-    model,
-    detail: name,
-  };
+  if (sessionId === undefined) return NO_OBSERVATION;
+  const signal = telemetrySignal('claude-code', sessionId, record, name, KIND_BY_EVENT);
   if (name !== 'api_request') return { signal, usage: undefined };
-  const requestId = str(a, 'request_id');
+  const a = record.attributes;
   const tokens = {
     input: int(a, 'input_tokens'),
     output: int(a, 'output_tokens'),
@@ -57,22 +47,9 @@ export function normalizeClaudeLog(record: LogRecordView, name: string): Observa
     ...cacheWrites(a),
     reasoning: 0,
   };
-  const cost = num(a, 'cost_usd');
-  const usage: UsageEvent = {
-    // Without a request id, the record's own identity still collapses a re-sent batch.
-    key:
-      requestId !== undefined
-        ? `claude-code:${requestId}`
-        : `claude-code:${sessionId}:${record.timeMs}:${tokens.input}:${tokens.output}`,
-    ts: record.timeMs,
-    tool: 'claude-code',
-    sessionId,
-    model: model ?? '',
-    project: undefined,
-    tokens,
-    costUsd: cost,
-    costBasis: cost === undefined ? 'unknown' : 'reported',
-    sources: ['otlp'],
+  const fallback = `${record.timeMs}:${tokens.input}:${tokens.output}`;
+  return {
+    signal,
+    usage: telemetryUsage(signal, tokens, num(a, 'cost_usd'), str(a, 'request_id'), fallback),
   };
-  return { signal, usage };
 }

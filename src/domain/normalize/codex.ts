@@ -1,9 +1,10 @@
 // Codex CLI's OTLP log events → observations. Token counts ride on `codex.sse_event` records
 // of kind `response.completed`; input includes cached input and output includes reasoning.
 
-import type { Observation, SessionSignal, SignalKind, UsageEvent } from '../events.ts';
+import type { Observation, SignalKind } from '../events.ts';
 import type { LogRecordView } from '../telemetry.ts';
 import { int, num, str } from './attrs.ts';
+import { NO_OBSERVATION, telemetrySignal, telemetryUsage } from './observation.ts';
 
 const KIND_BY_EVENT: Record<string, SignalKind> = {
   conversation_starts: 'start',
@@ -20,19 +21,9 @@ export function codexSessionId(record: LogRecordView): string | undefined {
 
 export function normalizeCodexLog(record: LogRecordView, name: string): Observation {
   const sessionId = codexSessionId(record);
-  if (sessionId === undefined) return { signal: undefined, usage: undefined };
+  if (sessionId === undefined) return NO_OBSERVATION;
+  const signal = telemetrySignal('codex', sessionId, record, name, KIND_BY_EVENT);
   const a = record.attributes;
-  const model = str(a, 'model');
-  const signal: SessionSignal = {
-    kind: KIND_BY_EVENT[name] ?? 'activity',
-    tool: 'codex',
-    sessionId,
-    ts: record.timeMs,
-    explicit: false,
-    source: 'otlp',
-    model,
-    detail: name,
-  };
   // Codex logs each completed response twice; only one of the two records carries tokens.
   if (
     name !== 'sse_event' ||
@@ -44,30 +35,15 @@ export function normalizeCodexLog(record: LogRecordView, name: string): Observat
   const inputAll = int(a, 'input_token_count');
   const cached = Math.min(int(a, 'cached_token_count'), inputAll);
   const output = int(a, 'output_token_count');
-  const reasoning = Math.min(int(a, 'reasoning_token_count'), output);
   const tokens = {
     input: inputAll - cached,
     output,
     cacheRead: cached,
     cacheWrite5m: 0,
     cacheWrite1h: 0,
-    reasoning,
+    reasoning: Math.min(int(a, 'reasoning_token_count'), output),
   };
   const responseId = str(a, 'response.id') ?? str(a, 'response_id');
-  const usage: UsageEvent = {
-    key:
-      responseId !== undefined
-        ? `codex:${responseId}`
-        : `codex:${sessionId}:${record.timeMs}:${inputAll}:${output}`,
-    ts: record.timeMs,
-    tool: 'codex',
-    sessionId,
-    model: model ?? '',
-    project: undefined,
-    tokens,
-    costUsd: undefined,
-    costBasis: 'unknown',
-    sources: ['otlp'],
-  };
-  return { signal, usage };
+  const fallback = `${record.timeMs}:${inputAll}:${output}`;
+  return { signal, usage: telemetryUsage(signal, tokens, undefined, responseId, fallback) };
 }

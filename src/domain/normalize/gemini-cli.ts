@@ -1,9 +1,10 @@
 // Gemini CLI's OTLP log events → observations. Tokens ride on `gemini_cli.api_response`:
 // the prompt count includes cached content, and thoughts are billed as output.
 
-import type { Observation, SessionSignal, SignalKind, UsageEvent } from '../events.ts';
+import type { Observation, SignalKind } from '../events.ts';
 import type { LogRecordView } from '../telemetry.ts';
 import { int, str } from './attrs.ts';
+import { NO_OBSERVATION, telemetrySignal, telemetryUsage } from './observation.ts';
 
 const KIND_BY_EVENT: Record<string, SignalKind> = {
   config: 'start',
@@ -16,20 +17,10 @@ export function geminiSessionId(record: LogRecordView): string | undefined {
 
 export function normalizeGeminiLog(record: LogRecordView, name: string): Observation {
   const sessionId = geminiSessionId(record);
-  if (sessionId === undefined) return { signal: undefined, usage: undefined };
-  const a = record.attributes;
-  const model = str(a, 'model');
-  const signal: SessionSignal = {
-    kind: KIND_BY_EVENT[name] ?? 'activity',
-    tool: 'gemini-cli',
-    sessionId,
-    ts: record.timeMs,
-    explicit: false,
-    source: 'otlp',
-    model,
-    detail: name,
-  };
+  if (sessionId === undefined) return NO_OBSERVATION;
+  const signal = telemetrySignal('gemini-cli', sessionId, record, name, KIND_BY_EVENT);
   if (name !== 'api_response') return { signal, usage: undefined };
+  const a = record.attributes;
   const prompt = int(a, 'input_token_count');
   const cached = Math.min(int(a, 'cached_content_token_count'), prompt);
   const thoughts = int(a, 'thoughts_token_count');
@@ -41,18 +32,7 @@ export function normalizeGeminiLog(record: LogRecordView, name: string): Observa
     cacheWrite1h: 0,
     reasoning: thoughts,
   };
-  const promptId = str(a, 'prompt_id');
-  const usage: UsageEvent = {
-    key: `gemini-cli:${sessionId}:${promptId ?? ''}:${record.timeMs}:${prompt}:${tokens.output}`,
-    ts: record.timeMs,
-    tool: 'gemini-cli',
-    sessionId,
-    model: model ?? '',
-    project: undefined,
-    tokens,
-    costUsd: undefined,
-    costBasis: 'unknown',
-    sources: ['otlp'],
-  };
-  return { signal, usage };
+  // Gemini CLI logs no request id on this event; the prompt id narrows the identity.
+  const fallback = `${str(a, 'prompt_id') ?? ''}:${record.timeMs}:${prompt}:${tokens.output}`;
+  return { signal, usage: telemetryUsage(signal, tokens, undefined, undefined, fallback) };
 }

@@ -7,8 +7,6 @@ import { normalizeCodexLog } from './codex.ts';
 import { identifyEvent } from './event-name.ts';
 import { normalizeGeminiLog } from './gemini-cli.ts';
 
-const NOTHING: Observation = { signal: undefined, usage: undefined };
-
 /** Undefined when the record is from none of the tools we know. */
 export function normalizeLog(record: LogRecordView): Observation | undefined {
   const id = identifyEvent(record);
@@ -21,5 +19,4 @@ export function normalizeLog(record: LogRecordView): Observation | undefined {
     case 'gemini-cli':
       return normalizeGeminiLog(record, id.name);
   }
-  return NOTHING;
 }

@@ -1,0 +1,60 @@
+// The parts every tool's log normalizer shares: the signal a record gives its session, and
+// the usage event of a billed request.
+
+import type {
+  Observation,
+  SessionSignal,
+  SignalKind,
+  TokenCounts,
+  Tool,
+  UsageEvent,
+} from '../events.ts';
+import type { LogRecordView } from '../telemetry.ts';
+import { str } from './attrs.ts';
+
+export const NO_OBSERVATION: Observation = { signal: undefined, usage: undefined };
+
+/** What an event means for its session's state; unknown events count as activity. */
+export function telemetrySignal(
+  tool: Tool,
+  sessionId: string,
+  record: LogRecordView,
+  name: string,
+  kinds: Record<string, SignalKind>,
+): SessionSignal {
+  return {
+    kind: kinds[name] ?? 'activity',
+    tool,
+    sessionId,
+    ts: record.timeMs,
+    explicit: false,
+    source: 'otlp',
+    model: str(record.attributes, 'model'),
+    detail: name,
+  };
+}
+
+/**
+ * A billed request seen in telemetry. `requestId` is the tool's own id when it has one;
+ * without it the record's identity (`fallback`) still collapses a re-sent batch.
+ */
+export function telemetryUsage(
+  signal: SessionSignal,
+  tokens: TokenCounts,
+  costUsd: number | undefined,
+  requestId: string | undefined,
+  fallback: string,
+): UsageEvent {
+  return {
+    key: `${signal.tool}:${requestId ?? `${signal.sessionId}:${fallback}`}`,
+    ts: signal.ts,
+    tool: signal.tool,
+    sessionId: signal.sessionId,
+    model: signal.model ?? '',
+    project: undefined,
+    tokens,
+    costUsd,
+    costBasis: costUsd === undefined ? 'unknown' : 'reported',
+    sources: ['otlp'],
+  };
+}
