@@ -422,3 +422,21 @@ describe('OTLP/HTTP overload and partial success', () => {
     }
   });
 });
+
+describe('bearer token', () => {
+  test('when a token is configured, every route but /health needs it', async () => {
+    const srv = await startTestServer({ token: '0123456789abcdef' });
+    try {
+      const body = toProtobuf(claudeLogsRequest({ count: 1 }));
+      assert.equal((await send(srv.url, 'POST', '/v1/logs', body, PB)).status, 401);
+      assert.equal((await send(srv.url, 'GET', '/api/sessions', undefined)).status, 401);
+      const wrong = { ...PB, Authorization: 'Bearer 0123456789abcdeX' };
+      assert.equal((await send(srv.url, 'POST', '/v1/logs', body, wrong)).status, 401);
+      const right = { ...PB, Authorization: 'Bearer 0123456789abcdef' };
+      assert.equal((await send(srv.url, 'POST', '/v1/logs', body, right)).status, 200);
+      assert.equal((await send(srv.url, 'GET', '/health', undefined)).status, 200);
+    } finally {
+      await srv.close();
+    }
+  });
+});
