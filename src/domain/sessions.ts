@@ -2,7 +2,7 @@
 // Timers are not kept here: each session has a deadline that the caller asks for, so the daemon
 // runs one timer for the earliest and time in tests is just a number.
 
-import type { CostBasis, SessionSignal, TokenCounts, Tool } from './events.ts';
+import type { CostBasis, SessionSignal, SignalKind, TokenCounts, Tool } from './events.ts';
 import { ZERO_TOKENS } from './events.ts';
 
 export type SessionState = 'working' | 'waiting' | 'completed' | 'idle' | 'expired';
@@ -28,6 +28,12 @@ export interface Session {
   endedAt: number | undefined;
   /** False while the session exists only through usage or metrics, with no state signal. */
   signalled: boolean;
+  /**
+   * Kinds of explicit signal this session has sent. Telemetry of a kind the hooks already
+   * report is left out of the state: e.g. with UserPromptSubmit configured, a `user_prompt`
+   * event for a slash command such as /exit is not a new turn.
+   */
+  explicitKinds: SignalKind[];
   pid: number | undefined;
   /** A short label for the current state, e.g. "permission requested"; never user content. */
   detail: string | undefined;
@@ -94,6 +100,7 @@ export function newSession(signal: SessionSignal): Session {
     lastExplicitAt: 0,
     endedAt: undefined,
     signalled: false,
+    explicitKinds: [],
     pid: signal.pid,
     detail: undefined,
     requests: 0,
@@ -151,8 +158,12 @@ export function applySignal(
   const stale = signal.explicit
     ? signal.ts < s.lastExplicitAt
     : (s.lastExplicitAt > 0 && signal.ts <= s.lastExplicitAt) ||
-      (!isNew && signal.ts < s.stateChangedAt);
-  if (signal.explicit && signal.ts > s.lastExplicitAt) s.lastExplicitAt = signal.ts;
+      (!isNew && signal.ts < s.stateChangedAt) ||
+      s.explicitKinds.includes(signal.kind);
+  if (signal.explicit) {
+    if (signal.ts > s.lastExplicitAt) s.lastExplicitAt = signal.ts;
+    if (!s.explicitKinds.includes(signal.kind)) s.explicitKinds = [...s.explicitKinds, signal.kind];
+  }
   // A resumed session (same id, later events) is no longer ended.
   if (signal.kind !== 'end' && s.endedAt !== undefined && signal.ts > s.endedAt) {
     s.endedAt = undefined;

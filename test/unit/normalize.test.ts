@@ -49,6 +49,15 @@ describe('Claude Code log events', () => {
     assert.deepEqual(kinds, ['prompt', 'activity', 'activity', 'activity']);
   });
 
+  test("Claude Code's own bookkeeping (hooks running, plugins, settings) is not activity", () => {
+    for (const name of ['hook_execution_start', 'hook_execution_complete', 'plugin_loaded']) {
+      const obs = normalizeLog(
+        logRecord({ 'event.name': name, 'session.id': 's' }, { body: `claude_code.${name}` }),
+      );
+      assert.deepEqual(obs, { signal: undefined, usage: undefined }, name);
+    }
+  });
+
   test('a bare event name is recognised by the service name', () => {
     const obs = normalizeLog(
       logRecord(

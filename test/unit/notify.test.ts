@@ -15,6 +15,8 @@ import {
 import { appleScriptString } from '../../src/notify/macos.ts';
 import { psSingleQuoted, toastScript, xmlEscape } from '../../src/notify/windows.ts';
 
+// close() waits this long for the stand-in programs: a loaded machine must not make them late.
+const GRACE = 15_000;
 const HOSTILE_TITLE = 'Claude "; rm -rf / # finished';
 const HOSTILE_BODY = `</text><script>alert(1)</script> it's \\ ‘q’ $(whoami) \`x\``;
 
@@ -175,6 +177,7 @@ describe('createNotifier with real processes', { skip: process.platform === 'win
       platform: 'linux',
       command: f.program,
       onError: (e) => errors.push(e),
+      closeGraceMs: GRACE,
     });
     notifier.notify(n);
     notifier.notify({ title: '-x needs you', body: HOSTILE_BODY, urgency: 'critical' });
@@ -195,7 +198,12 @@ describe('createNotifier with real processes', { skip: process.platform === 'win
 
   test('macOS: osascript argv with escaped strings', async () => {
     const f = await fake();
-    const notifier = createNotifier({ enabled: true, platform: 'darwin', command: f.program });
+    const notifier = createNotifier({
+      enabled: true,
+      platform: 'darwin',
+      command: f.program,
+      closeGraceMs: GRACE,
+    });
     notifier.notify(n);
     notifier.notify({ title: HOSTILE_TITLE, body: 'a\\b "c"', urgency: 'critical' });
     await notifier.close();
@@ -207,7 +215,12 @@ describe('createNotifier with real processes', { skip: process.platform === 'win
 
   test('Windows: powershell argv with an encoded toast script', async () => {
     const f = await fake();
-    const notifier = createNotifier({ enabled: true, platform: 'win32', command: f.program });
+    const notifier = createNotifier({
+      enabled: true,
+      platform: 'win32',
+      command: f.program,
+      closeGraceMs: GRACE,
+    });
     notifier.notify({ title: HOSTILE_TITLE, body: HOSTILE_BODY, urgency: 'critical' });
     await notifier.close();
     const calls = await f.calls();
@@ -346,7 +359,12 @@ describe('createNotifier with real processes', { skip: process.platform === 'win
 
   test('notify never blocks: it returns before the child finishes', async () => {
     const f = await fake({ sleep: 1 });
-    const notifier = createNotifier({ enabled: true, platform: 'linux', command: f.program });
+    const notifier = createNotifier({
+      enabled: true,
+      platform: 'linux',
+      command: f.program,
+      closeGraceMs: GRACE,
+    });
     const t0 = performance.now();
     notifier.notify(n);
     assert.ok(performance.now() - t0 < 200);

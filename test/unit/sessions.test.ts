@@ -126,6 +126,29 @@ describe('applySignal: ordering and new sessions', () => {
     assert.equal(old.session.lastEventAt, 1500);
   });
 
+  test('telemetry of a kind the hooks report is left out of the state', () => {
+    // UserPromptSubmit is configured: a telemetry user_prompt (a slash command such as /exit)
+    // does not reopen a finished turn.
+    let s = applySignal(undefined, sig('prompt', 1000, true)).session;
+    s = applySignal(s, sig('turn-complete', 2000, true)).session;
+    const slash = applySignal(s, sig('prompt', 3000));
+    assert.equal(slash.session.state, 'completed');
+    assert.equal(slash.transition, undefined);
+    assert.equal(slash.session.lastEventAt, 3000, 'still counts as a sign of life');
+  });
+
+  test('telemetry fills in what the configured hooks do not report', () => {
+    // Only PermissionRequest and Stop are configured: the approved tool's telemetry shows work.
+    let s = applySignal(undefined, sig('waiting', 1000, true)).session;
+    s = applySignal(s, sig('activity', 2000)).session;
+    assert.equal(s.state, 'working');
+    // Once PreToolUse/PostToolUse report activity themselves, telemetry activity no longer
+    // moves the state.
+    s = applySignal(s, sig('activity', 2500, true)).session;
+    s = applySignal(s, sig('waiting', 3000, true)).session;
+    assert.equal(applySignal(s, sig('activity', 4000)).session.state, 'waiting');
+  });
+
   test('waiting keeps its detail; other states clear it', () => {
     let s = applySignal(undefined, sig('prompt', 1, true)).session;
     s = applySignal(s, sig('waiting', 2, true, { detail: 'permission requested' })).session;

@@ -14,6 +14,17 @@ const KIND_BY_EVENT: Record<string, SignalKind> = {
   tool_decision: 'activity',
 };
 
+// Claude Code's own bookkeeping: settings, plugins and the running of hooks. They say nothing
+// about the agent's work, and a hook's completion lands right after the hook's own signal, so
+// counting it as activity would undo `waiting` or `completed` at once.
+const BOOKKEEPING = new Set([
+  'hook_registered',
+  'hook_execution_start',
+  'hook_execution_complete',
+  'plugin_loaded',
+  'managed_settings_resolved',
+]);
+
 export function claudeSessionId(record: LogRecordView): string | undefined {
   return str(record.attributes, 'session.id') ?? str(record.resource, 'session.id');
 }
@@ -36,7 +47,7 @@ function cacheWrites(a: LogRecordView['attributes']): {
 
 export function normalizeClaudeLog(record: LogRecordView, name: string): Observation {
   const sessionId = claudeSessionId(record);
-  if (sessionId === undefined) return NO_OBSERVATION;
+  if (sessionId === undefined || BOOKKEEPING.has(name)) return NO_OBSERVATION;
   const signal = telemetrySignal('claude-code', sessionId, record, name, KIND_BY_EVENT);
   if (name !== 'api_request') return { signal, usage: undefined };
   const a = record.attributes;
