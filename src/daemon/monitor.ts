@@ -10,8 +10,8 @@ import { metricUsage } from '../domain/normalize/metrics.ts';
 import { normalizeSpan } from '../domain/normalize/spans.ts';
 import { SessionTable } from '../domain/session-table.ts';
 import type { SessionListMessage } from '../domain/session-view.ts';
-import { sessionList } from '../domain/session-view.ts';
-import type { SessionTimings, Transition } from '../domain/sessions.ts';
+import { sessionListJson } from '../domain/session-view.ts';
+import type { Session, SessionTimings, Transition } from '../domain/sessions.ts';
 import type { LogRecordView, MetricPointView, SpanView } from '../domain/telemetry.ts';
 import type { ExportOutcome, OtlpSink } from '../ingest/otlp/sink.ts';
 
@@ -34,9 +34,21 @@ export interface MonitorStats {
 export type HookTool = 'claude' | 'codex';
 
 export interface Snapshot {
-  message: SessionListMessage;
   /** The message serialized once, shared by every stream client. */
   json: string;
+  /** The message as an object, parsed on first use (tests and in-process readers). */
+  readonly message: SessionListMessage;
+}
+
+function snapshotOf(json: string): Snapshot {
+  let parsed: SessionListMessage | undefined;
+  return {
+    json,
+    get message() {
+      parsed ??= JSON.parse(json) as SessionListMessage;
+      return parsed;
+    },
+  };
 }
 
 type SnapshotListener = (snap: Snapshot) => void;
@@ -55,6 +67,7 @@ export class LiveMonitor implements OtlpSink {
   #emitPending = false;
   #closed = false;
   #last: Snapshot | undefined;
+  readonly #fragments = new WeakMap<Session, string>();
   readonly stats: MonitorStats = {
     logRecords: 0,
     metricPoints: 0,
@@ -69,7 +82,8 @@ export class LiveMonitor implements OtlpSink {
     this.#table = new SessionTable({
       timings: opts.timings,
       maxSessions: opts.maxSessions,
-      maxKeysPerSession: 4096,
+      // Re-sent batches come back within seconds; the ledger dedups for good.
+      maxKeysPerSession: 128,
     });
     this.#now = opts.now ?? Date.now;
   }
@@ -135,8 +149,7 @@ export class LiveMonitor implements OtlpSink {
 
   snapshot(): Snapshot {
     if (this.#last !== undefined && !this.#emitPending) return this.#last;
-    const message = sessionList(this.#table.list(), this.#now());
-    this.#last = { message, json: JSON.stringify(message) };
+    this.#last = this.#build();
     return this.#last;
   }
 
@@ -160,6 +173,10 @@ export class LiveMonitor implements OtlpSink {
     this.#timer = undefined;
     this.#snapshotListeners.clear();
     this.#transitionListeners.clear();
+  }
+
+  #build(): Snapshot {
+    return snapshotOf(sessionListJson(this.#table.list(), this.#now(), this.#fragments));
   }
 
   #apply(obs: Observation): boolean {
@@ -187,8 +204,7 @@ export class LiveMonitor implements OtlpSink {
     setImmediate(() => {
       this.#emitPending = false;
       if (this.#closed) return;
-      const message = sessionList(this.#table.list(), this.#now());
-      this.#last = { message, json: JSON.stringify(message) };
+      this.#last = this.#build();
       this.stats.snapshots++;
       for (const l of this.#snapshotListeners) {
         try {

@@ -82,24 +82,58 @@ const STATE_ORDER: Record<SessionState, number> = {
 };
 
 /** The live sessions (expired left out), the ones needing attention first. */
-export function sessionList(sessions: Iterable<Session>, now: number): SessionListMessage {
-  const views: SessionView[] = [];
-  const counts = { working: 0, waiting: 0, completed: 0, idle: 0 };
-  for (const s of sessions) {
-    if (s.state === 'expired') continue;
-    counts[s.state]++;
-    views.push(viewOf(s));
-  }
-  views.sort(
-    (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.last_event_at - a.last_event_at,
+function liveInOrder(sessions: Iterable<Session>): Session[] {
+  const live: Session[] = [];
+  for (const s of sessions) if (s.state !== 'expired') live.push(s);
+  return live.sort(
+    (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.lastEventAt - a.lastEventAt,
   );
+}
+
+function countStates(live: Session[]): SessionListMessage['counts'] {
+  const counts = { working: 0, waiting: 0, completed: 0, idle: 0 };
+  for (const s of live) if (s.state !== 'expired') counts[s.state]++;
+  return counts;
+}
+
+export function sessionList(sessions: Iterable<Session>, now: number): SessionListMessage {
+  const live = liveInOrder(sessions);
+  const counts = countStates(live);
   return {
     type: 'session_list',
-    sessions: views,
+    sessions: live.map(viewOf),
     timestamp: now,
     has_working: counts.working > 0,
     has_waiting: counts.waiting > 0,
     has_completed: counts.completed > 0,
     counts,
   };
+}
+
+/**
+ * The same message as `sessionList`, serialized. Sessions are immutable values, so the JSON
+ * of one that did not change since the last snapshot is taken from `cache`: a snapshot after
+ * one request re-serializes one session, not all of them.
+ */
+export function sessionListJson(
+  sessions: Iterable<Session>,
+  now: number,
+  cache: WeakMap<Session, string>,
+): string {
+  const live = liveInOrder(sessions);
+  const counts = countStates(live);
+  const parts: string[] = [];
+  for (const s of live) {
+    let json = cache.get(s);
+    if (json === undefined) {
+      json = JSON.stringify(viewOf(s));
+      cache.set(s, json);
+    }
+    parts.push(json);
+  }
+  return (
+    `{"type":"session_list","sessions":[${parts.join(',')}],"timestamp":${now},` +
+    `"has_working":${counts.working > 0},"has_waiting":${counts.waiting > 0},` +
+    `"has_completed":${counts.completed > 0},"counts":${JSON.stringify(counts)}}`
+  );
 }

@@ -156,3 +156,19 @@ test('a session first seen through a metric export still follows its earlier log
   });
   assert.equal(t.get('g')?.state, 'working');
 });
+
+test('the serialized session list equals the message, and reuses unchanged sessions', async () => {
+  const { sessionList, sessionListJson } = await import('../../src/domain/session-view.ts');
+  const t = table();
+  t.observe(signal('a', 1000));
+  t.observe(signal('b', 2000, 'turn-complete'));
+  t.observe(usage('r1', 5, 0.01, 'a'));
+  const cache = new WeakMap();
+  const json = sessionListJson(t.list(), 5000, cache);
+  assert.deepEqual(JSON.parse(json), sessionList(t.list(), 5000));
+  const before = cache.get(t.get('b')!);
+  t.observe(usage('r2', 7, 0.01, 'a'));
+  sessionListJson(t.list(), 6000, cache);
+  assert.equal(cache.get(t.get('b')!), before, 'b did not change: same fragment');
+  assert.deepEqual(JSON.parse(sessionListJson(t.list(), 6000, cache)), sessionList(t.list(), 6000));
+});
