@@ -109,7 +109,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     }
     if (path === '/api/stats') {
       if (req.method !== 'GET') return methodNotAllowed(req, res, 'GET');
-      return sendJson(res, 200, { monitor: opts.monitor.stats, otlp_http: otlp.stats });
+      return sendJson(res, 200, {
+        monitor: opts.monitor.stats,
+        otlp_http: otlp.stats,
+        stream: sse.stats(),
+      });
     }
     const ack = /^\/api\/sessions\/([^/]+)\/ack$/.exec(path);
     if (ack !== null) {
