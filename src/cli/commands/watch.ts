@@ -46,6 +46,33 @@ function offline(now: number): SessionListMessage {
   };
 }
 
+/**
+ * Writes lines to a stream, skipping repeats. Every line is a whole snapshot, so when the
+ * reader falls behind only the newest waiting line is kept and written once the stream drains.
+ */
+export function latestLineWriter(out: NodeJS.WritableStream & { writableLength: number }) {
+  let last: string | undefined;
+  let pending: string | undefined;
+  let waiting = false;
+  const write = (line: string) => {
+    if (!out.write(`${line}\n`) && !waiting) {
+      waiting = true;
+      out.once('drain', () => {
+        waiting = false;
+        const next = pending;
+        pending = undefined;
+        if (next !== undefined) write(next);
+      });
+    }
+  };
+  return (line: string): void => {
+    if (line === last) return;
+    last = line;
+    if (waiting) pending = line;
+    else write(line);
+  };
+}
+
 export function parseFormat(value: string | undefined): WatchFormat {
   const f = value ?? 'json';
   if (f === 'json' || f === 'waybar' || f === 'text') return f;
@@ -69,12 +96,7 @@ export async function watch(argv: string[]): Promise<number> {
   const format = parseFormat(values.format);
   const base = agentUrl(values.url);
   const retryMs = Number(values['retry-ms'] ?? 2000);
-  let lastLine: string | undefined;
-  const print = (line: string) => {
-    if (line === lastLine) return;
-    lastLine = line;
-    process.stdout.write(`${line}\n`);
-  };
+  const print = latestLineWriter(process.stdout);
   process.stdout.on('error', () => process.exit(0)); // the reader went away
   for (;;) {
     try {
