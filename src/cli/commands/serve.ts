@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load.ts';
 import { resolvePaths } from '../../config/paths.ts';
 import { startAgent } from '../../daemon/agent.ts';
+import { restartTuned } from '../../daemon/node-tuning.ts';
 
 export const SERVE_HELP = `Usage: ai-observer serve [--host H] [--port N] [--grpc-port N] [--no-grpc]
                          [--allow-remote --token T] [--no-notify] [--config FILE]
@@ -50,6 +51,8 @@ export async function serve(argv: string[]): Promise<number> {
     ),
   );
 
+  // After the config is known good, so that a bad one is reported once, by this process.
+  restartTuned(config.sessions.maxSessions);
   const log = (line: string) => process.stderr.write(`ai-observer: ${line}\n`);
   const agent = await startAgent({ config, snapshotFile: paths.snapshotFile, log });
   const h = config.server.host;

@@ -1,0 +1,28 @@
+// The agent runs for days with a small working set (a few MiB per hundred sessions), but V8
+// sizes its heap for throughput and lets it grow to hundreds of MiB under a steady stream of
+// short-lived objects. Capped young and old generations keep it small at the same speed
+// (BENCHMARKS.md, memory). The flags only take effect at start-up, so `serve` starts itself
+// over with them, in place (same pid), where the platform can.
+
+export const TUNED_MARK = '--max-old-space-size';
+
+/** V8 flags for the agent; the old-space cap grows with the session table's bound. */
+export function tuningFlags(maxSessions: number): string[] {
+  const oldSpaceMiB = Math.max(64, Math.ceil(32 + maxSessions * 0.05));
+  return ['--max-semi-space-size=1', `${TUNED_MARK}=${oldSpaceMiB}`];
+}
+
+/**
+ * Replaces this process with one that has the flags, unless it already has a heap limit (set
+ * by the user or by an earlier pass) or the platform has no execve (Windows).
+ */
+export function restartTuned(maxSessions: number): void {
+  if (process.execArgv.some((a) => a.startsWith(TUNED_MARK))) return;
+  if ((process.env.NODE_OPTIONS ?? '').includes(TUNED_MARK)) return;
+  if (process.platform === 'win32' || typeof process.execve !== 'function') return;
+  process.execve(
+    process.execPath,
+    [process.execPath, ...tuningFlags(maxSessions), ...process.execArgv, ...process.argv.slice(1)],
+    process.env,
+  );
+}
