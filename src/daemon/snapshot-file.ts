@@ -1,8 +1,12 @@
 // The sessions snapshot as a file for readers that poll (status bars, scripts): written to a
-// temporary name and renamed, so a reader never sees half a file.
+// temporary name and renamed, so a reader never sees half a file, and at most every 250 ms
+// (the newest snapshot wins): under load, writing it for every change cost the agent half of
+// its CPU (BENCHMARKS.md §1).
 
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+
+const MIN_INTERVAL_MS = 250;
 
 export class SnapshotFile {
   readonly #path: string;
@@ -10,6 +14,7 @@ export class SnapshotFile {
   #pending: string | undefined;
   #writing: Promise<void> | undefined;
   #dirReady = false;
+  #lastWriteAt = 0;
 
   constructor(path: string, onError: (err: Error) => void) {
     this.#path = path;
@@ -35,7 +40,11 @@ export class SnapshotFile {
   async #drain(): Promise<void> {
     try {
       while (this.#pending !== undefined) {
+        const wait = this.#lastWriteAt + MIN_INTERVAL_MS - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         const text = this.#pending;
+        if (text === undefined) break;
+        this.#lastWriteAt = Date.now();
         this.#pending = undefined;
         try {
           if (!this.#dirReady) {

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import { tuningFlags } from '../../src/daemon/node-tuning.ts';
 
 test('heap flags: small by default, more room for a larger session table', () => {
-  assert.deepEqual(tuningFlags(256), ['--max-semi-space-size=1', '--max-old-space-size=64']);
-  assert.deepEqual(tuningFlags(10_000), ['--max-semi-space-size=1', '--max-old-space-size=532']);
+  assert.deepEqual(tuningFlags(256), ['--max-semi-space-size=16', '--max-old-space-size=64']);
+  assert.deepEqual(tuningFlags(10_000), ['--max-semi-space-size=16', '--max-old-space-size=532']);
 });
 
 test('restartTuned replaces the process in place, once, with the flags', () => {
