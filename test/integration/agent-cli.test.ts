@@ -94,10 +94,18 @@ describe('agent and client commands', () => {
     assert.match(lines[1]!, /Claude Code finished\|.*shop/);
   });
 
-  test('the snapshot file holds the same sessions', () => {
-    const snap = JSON.parse(readFileSync(join(home, 'run', 'sessions.json'), 'utf8'));
+  test('the snapshot file holds the same sessions (written at most every 250 ms)', async () => {
+    const read = () => JSON.parse(readFileSync(join(home, 'run', 'sessions.json'), 'utf8'));
+    const deadline = Date.now() + 5000;
+    let snap = read();
+    const stateOf1 = (x: typeof snap) =>
+      x.sessions.find((s: { id: string }) => s.id === 'cli-1')?.state;
+    while (stateOf1(snap) !== 'completed' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      snap = read();
+    }
     assert.equal(snap.type, 'session_list');
-    assert.equal(snap.sessions.find((s: { id: string }) => s.id === 'cli-1')?.state, 'completed');
+    assert.equal(stateOf1(snap), 'completed');
   });
 
   test('status prints the sessions as text and JSON; ack marks a finished turn seen', async () => {
