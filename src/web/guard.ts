@@ -1,8 +1,8 @@
 // Who may talk to the agent: loopback Host names only (DNS rebinding), no browser pages on
 // telemetry routes, and a bearer token when the agent listens beyond loopback.
 
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { bearerMatches } from '../ingest/bearer.ts';
 
 const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5})?$/i;
 
@@ -34,10 +34,6 @@ export function checkNoBrowser(req: IncomingMessage): GuardResult {
 
 export function checkToken(req: IncomingMessage, token: string): GuardResult {
   if (token === '') return OK;
-  const header = req.headers.authorization ?? '';
-  const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  if (a.length === b.length && timingSafeEqual(a, b)) return OK;
+  if (bearerMatches(req.headers.authorization, token)) return OK;
   return { ok: false, status: 401, message: 'missing or wrong bearer token' };
 }

@@ -8,7 +8,6 @@
 //   bad bearer token  → UNAUTHENTICATED
 // gzip-compressed requests (`grpc-encoding: gzip`) are inflated by grpc-js.
 
-import { timingSafeEqual } from 'node:crypto';
 import {
   type DescMessage,
   type DescService,
@@ -26,6 +25,7 @@ import {
   type ServiceDefinition,
   status,
 } from '@grpc/grpc-js';
+import { bearerMatches } from '../bearer.ts';
 import {
   type DecodedExport,
   type ExportRequestOf,
@@ -139,10 +139,7 @@ function error(code: status, details: string, metadata?: Metadata): ServerErrorR
 
 function tokenMatches(metadata: Metadata, token: string): boolean {
   const header = metadata.get('authorization')[0];
-  const text = typeof header === 'string' ? header : '';
-  const given = Buffer.from(text.startsWith('Bearer ') ? text.slice(7).trim() : '');
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
+  return bearerMatches(typeof header === 'string' ? header : undefined, token);
 }
 
 function exportHandler<S extends OtlpSignal>(
