@@ -15,6 +15,11 @@ Commands:
   status           the live sessions, once
   hook claude|codex  forward a Claude Code hook / Codex notify callback to the agent
   ack <session>    mark a finished session as seen
+  report daily|weekly|monthly|session|blocks|models
+                   what the AI tools used and cost, from the usage ledger
+  statusline       Claude Code's status line: model, session, today, 5-hour block
+  doctor           what the ledger reads from each tool's logs, and what to fix
+  prices update|show  refresh the model price table, or show a model's prices
   version          print the version
 
 Run "ai-observer <command> --help" for a command's options.`;
@@ -29,6 +34,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => (await import('./commands/status.ts')).status,
   hook: async () => (await import('./commands/hook.ts')).hook,
   ack: async () => (await import('./commands/ack.ts')).ack,
+  prices: async () => (await import('./commands/prices.ts')).prices,
+  report: async () => (await import('./commands/report.ts')).report,
+  statusline: async () => (await import('./commands/statusline.ts')).statusline,
+  doctor: async () => (await import('./commands/doctor.ts')).doctor,
 };
 
 export async function main(argv: string[]): Promise<number> {

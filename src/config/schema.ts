@@ -36,9 +36,31 @@ export interface Config {
     enabled: boolean;
     path: string;
   };
+  ledger: {
+    /** Whether the agent indexes the tools' transcript files. */
+    enabled: boolean;
+    /** Claude Code config dirs (comma-separated); empty: CLAUDE_CONFIG_DIR or the defaults. */
+    claudeDirs: string;
+    /** Codex home; empty: CODEX_HOME or ~/.codex. */
+    codexHome: string;
+    /** Gemini CLI home; empty: ~/.gemini. */
+    geminiDir: string;
+    /** How often the agent re-lists the directories besides watching them. */
+    rescanIntervalMs: number;
+  };
+  pricing: {
+    /** Where `prices update` downloads the LiteLLM price table from. */
+    url: string;
+    /** Per-model prices in the LiteLLM format, over the shipped table. */
+    overrides: Record<string, unknown>;
+  };
+  report: {
+    /** IANA time zone for days, weeks and months; empty: the system's. */
+    timezone: string;
+  };
 }
 
-type Kind = 'int' | 'bool' | 'string' | 'duration' | 'bytes';
+type Kind = 'int' | 'bool' | 'string' | 'duration' | 'bytes' | 'mapping';
 
 interface KeySpec {
   kind: Kind;
@@ -69,6 +91,14 @@ export const SCHEMA: Record<string, KeySpec> = {
   'notifications.command': { kind: 'string' },
   'snapshot.enabled': { kind: 'bool' },
   'snapshot.path': { kind: 'string' },
+  'ledger.enabled': { kind: 'bool' },
+  'ledger.claudeDirs': { kind: 'string' },
+  'ledger.codexHome': { kind: 'string' },
+  'ledger.geminiDir': { kind: 'string' },
+  'ledger.rescanInterval': { kind: 'duration', min: 1000 },
+  'pricing.url': { kind: 'string' },
+  'pricing.overrides': { kind: 'mapping' },
+  'report.timezone': { kind: 'string' },
 };
 
 export const DEFAULTS: Record<string, unknown> = {
@@ -93,6 +123,15 @@ export const DEFAULTS: Record<string, unknown> = {
   'notifications.command': '',
   'snapshot.enabled': true,
   'snapshot.path': '',
+  'ledger.enabled': true,
+  'ledger.claudeDirs': '',
+  'ledger.codexHome': '',
+  'ledger.geminiDir': '',
+  'ledger.rescanInterval': '30s',
+  'pricing.url':
+    'https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json',
+  'pricing.overrides': {},
+  'report.timezone': '',
 };
 
 export class ConfigError extends Error {
@@ -118,7 +157,11 @@ const UNIT_BYTES: Record<string, number> = {
   gib: 1024 ** 3,
 };
 
-function parseValue(key: string, spec: KeySpec, raw: Layered): string | number | boolean {
+function parseValue(
+  key: string,
+  spec: KeySpec,
+  raw: Layered,
+): string | number | boolean | Record<string, unknown> {
   const { value, origin } = raw;
   const bad = (expected: string): never => {
     throw new ConfigError(
@@ -132,6 +175,11 @@ function parseValue(key: string, spec: KeySpec, raw: Layered): string | number |
       if (value === 'true' || value === '1' || value === 'yes') return true;
       if (value === 'false' || value === '0' || value === 'no') return false;
       return bad('true or false');
+    case 'mapping':
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        return value as Record<string, unknown>;
+      }
+      return bad('a mapping');
     case 'string':
       if (typeof value === 'string') return value;
       if (typeof value === 'number') return String(value);
@@ -166,6 +214,15 @@ function parseValue(key: string, spec: KeySpec, raw: Layered): string | number |
   if (spec.min !== undefined && out < spec.min) bad(`at least ${spec.min}`);
   if (spec.max !== undefined && out > spec.max) bad(`at most ${spec.max}`);
   return out;
+}
+
+export function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isLoopback(host: string): boolean {
@@ -215,7 +272,26 @@ export function buildConfig(layers: Array<Record<string, Layered>>): Config {
       enabled: val('snapshot.enabled') as boolean,
       path: val('snapshot.path') as string,
     },
+    ledger: {
+      enabled: val('ledger.enabled') as boolean,
+      claudeDirs: val('ledger.claudeDirs') as string,
+      codexHome: val('ledger.codexHome') as string,
+      geminiDir: val('ledger.geminiDir') as string,
+      rescanIntervalMs: val('ledger.rescanInterval') as number,
+    },
+    pricing: {
+      url: val('pricing.url') as string,
+      overrides: val('pricing.overrides') as Record<string, unknown>,
+    },
+    report: {
+      timezone: val('report.timezone') as string,
+    },
   };
+  if (cfg.report.timezone !== '' && !validTimeZone(cfg.report.timezone)) {
+    throw new ConfigError(
+      `invalid config report.timezone (from ${merged['report.timezone']!.origin}): unknown time zone ${JSON.stringify(cfg.report.timezone)}`,
+    );
+  }
   if (!isLoopback(cfg.server.host)) {
     const origin = merged['server.host']!.origin;
     if (!cfg.server.allowRemote) {

@@ -1,23 +1,27 @@
 // The composition root: config in, a running agent out (monitor, HTTP port, gRPC port,
 // notifications, snapshot file), and one idempotent close.
 
+import type { Paths } from '../config/paths.ts';
 import type { Config } from '../config/schema.ts';
 import type { Transition } from '../domain/sessions.ts';
 import { startGrpcReceiver } from '../ingest/otlp/grpc.ts';
 import { createNotifier, notificationFor } from '../notify/index.ts';
 import { VERSION } from '../version.ts';
 import { startWebServer } from '../web/server.ts';
+import { LedgerService } from './ledger-service.ts';
 import { LiveMonitor } from './monitor.ts';
 import { SnapshotFile } from './snapshot-file.ts';
 
 export interface AgentOptions {
   config: Config;
-  snapshotFile: string;
+  paths: Paths;
+  env?: NodeJS.ProcessEnv;
   log: (line: string) => void;
 }
 
 export interface Agent {
   monitor: LiveMonitor;
+  ledger: LedgerService;
   httpPort: number;
   grpcPort: number | undefined;
   close(): Promise<void>;
@@ -63,7 +67,16 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     );
   });
 
-  const snapshotPath = config.snapshot.path || opts.snapshotFile;
+  const ledger = new LedgerService({
+    config,
+    paths: opts.paths,
+    env: opts.env ?? process.env,
+    log,
+  });
+  monitor.onUsage((events) => ledger.addUsage(events));
+  ledger.start();
+
+  const snapshotPath = config.snapshot.path || opts.paths.snapshotFile;
   let logged = false;
   const snapshot = config.snapshot.enabled
     ? new SnapshotFile(snapshotPath, (err) => {
@@ -86,8 +99,9 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     maxBodyBytes: config.server.maxBodyBytes,
     maxConcurrentRequests: config.server.maxConcurrentRequests,
     maxInflightBytes: config.server.maxInflightBytes,
-  }).catch((err: NodeJS.ErrnoException) => {
+  }).catch(async (err: NodeJS.ErrnoException) => {
     monitor.close();
+    await ledger.close();
     throw new Error(
       `cannot listen on ${config.server.host}:${config.server.port}: ${err.code ?? err.message}`,
     );
@@ -106,6 +120,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     } catch (err) {
       await web.close();
       monitor.close();
+      await ledger.close();
       throw new Error(
         `cannot listen for OTLP/gRPC on ${config.server.host}:${config.server.grpcPort}: ${(err as Error).message}`,
       );
@@ -115,12 +130,14 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   let closing: Promise<void> | undefined;
   return {
     monitor,
+    ledger,
     httpPort: web.port,
     grpcPort: grpc?.port,
     close() {
       closing ??= (async () => {
         await Promise.allSettled([web.close(), grpc?.close()]);
         monitor.close();
+        await ledger.close();
         await notifier.close();
         await snapshot?.remove();
       })();

@@ -2,7 +2,7 @@
 // transitions out. One timer for the earliest session deadline; changes from one burst of
 // input are coalesced into one snapshot.
 
-import type { Observation } from '../domain/events.ts';
+import type { Observation, UsageEvent } from '../domain/events.ts';
 import { MetricDeltas } from '../domain/metric-deltas.ts';
 import { claudeHookSignal, codexNotifySignal } from '../domain/normalize/hooks.ts';
 import { normalizeLog } from '../domain/normalize/logs.ts';
@@ -53,6 +53,8 @@ function snapshotOf(json: string): Snapshot {
 
 type SnapshotListener = (snap: Snapshot) => void;
 type TransitionListener = (t: Transition) => void;
+/** Billed requests from one export; called before the export is answered. */
+type UsageListener = (events: UsageEvent[]) => void;
 
 const ACCEPTED: ExportOutcome = { kind: 'accepted', rejected: 0 };
 
@@ -62,6 +64,7 @@ export class LiveMonitor implements OtlpSink {
   readonly #now: () => number;
   readonly #snapshotListeners = new Set<SnapshotListener>();
   readonly #transitionListeners = new Set<TransitionListener>();
+  #usageListener: UsageListener | undefined;
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   #emitPending = false;
@@ -90,6 +93,7 @@ export class LiveMonitor implements OtlpSink {
 
   logs(records: LogRecordView[]): ExportOutcome {
     let changed = false;
+    let usage: UsageEvent[] | undefined;
     for (const r of records) {
       this.stats.logRecords++;
       const obs = normalizeLog(r);
@@ -98,8 +102,14 @@ export class LiveMonitor implements OtlpSink {
         continue;
       }
       changed = this.#apply(obs) || changed;
+      if (obs.usage !== undefined) {
+        usage ??= [];
+        usage.push(obs.usage);
+      }
     }
     if (changed) this.#changed();
+    // Before the answer: what the exporter sees acknowledged is in the ledger.
+    if (usage !== undefined && this.#usageListener !== undefined) this.#usageListener(usage);
     return ACCEPTED;
   }
 
@@ -156,6 +166,11 @@ export class LiveMonitor implements OtlpSink {
   onSnapshot(listener: SnapshotListener): () => void {
     this.#snapshotListeners.add(listener);
     return () => this.#snapshotListeners.delete(listener);
+  }
+
+  /** The one consumer of billed requests (the ledger). A throw fails the export (retried). */
+  onUsage(listener: UsageListener | undefined): void {
+    this.#usageListener = listener;
   }
 
   onTransition(listener: TransitionListener): () => void {

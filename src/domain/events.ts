@@ -53,6 +53,21 @@ export interface UsageEvent {
   costUsd: number | undefined;
   costBasis: CostBasis;
   sources: SourceKind[];
+  /**
+   * For tools that give no request id shared by their telemetry and their logs (Codex, Gemini
+   * CLI): what the same request looks like from any source (see usageMatch), so the ledger can
+   * take the OTLP record and the log line of one request as one event.
+   */
+  match?: string | undefined;
+}
+
+/**
+ * The cross-source identity of a request without a shared id: tool, session and every token
+ * figure. Two different requests of one session with identical figures are rare; the ledger
+ * narrows it further by time and by only pairing records from different sources.
+ */
+export function usageMatch(tool: Tool, sessionId: string, t: TokenCounts): string {
+  return `${tool}:${sessionId}:${t.input}:${t.output}:${t.cacheRead}:${t.cacheWrite5m + t.cacheWrite1h}:${t.reasoning}`;
 }
 
 /**

@@ -12,6 +12,22 @@ export function scratchHome(prefix = 'aio-home-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/**
+ * The child's environment: the caller's, minus the AI tools' own directories, with HOME moved
+ * into AI_OBSERVER_HOME when a test sets that and no HOME of its own — so a test never reads
+ * the logs of whoever runs it.
+ */
+export function childEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...process.env };
+  delete out.CLAUDE_CONFIG_DIR;
+  delete out.CODEX_HOME;
+  Object.assign(out, env);
+  if (env.AI_OBSERVER_HOME !== undefined && env.HOME === undefined) {
+    out.HOME = join(env.AI_OBSERVER_HOME, 'user-home');
+  }
+  return out;
+}
+
 export interface CliResult {
   code: number | null;
   stdout: string;
@@ -26,7 +42,7 @@ export function runCli(
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], {
-      env: { ...process.env, ...opts.env },
+      env: childEnv(opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -60,7 +76,7 @@ export function startServe(env: NodeJS.ProcessEnv, extraArgs: string[] = []): Pr
   const proc = spawn(
     process.execPath,
     [MAIN, 'serve', '--port', '0', '--grpc-port', '0', ...extraArgs],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+    { env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let err = '';
   return new Promise((resolvePromise, reject) => {
@@ -105,7 +121,7 @@ export interface Watcher {
 
 export function startWatch(args: string[], env: NodeJS.ProcessEnv = {}): Watcher {
   const proc = spawn(process.execPath, [MAIN, 'watch', ...args], {
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: string[] = [];

@@ -54,7 +54,7 @@ export async function serve(argv: string[]): Promise<number> {
   // After the config is known good, so that a bad one is reported once, by this process.
   restartTuned(config.sessions.maxSessions);
   const log = (line: string) => process.stderr.write(`ai-observer: ${line}\n`);
-  const agent = await startAgent({ config, snapshotFile: paths.snapshotFile, log });
+  const agent = await startAgent({ config, paths, env, log });
   const h = config.server.host;
   log(
     `listening on http://${h}:${agent.httpPort} (OTLP/HTTP, API)` +

@@ -34,12 +34,14 @@ export function normalizeCodexLog(record: LogRecordView, name: string): Observat
   }
   const inputAll = int(a, 'input_token_count');
   const cached = Math.min(int(a, 'cached_token_count'), inputAll);
+  // Cache writes are part of the input count too (as in the rollout files' token_count).
+  const cacheWrite = Math.min(int(a, 'cache_write_token_count'), inputAll - cached);
   const output = int(a, 'output_token_count');
   const tokens = {
-    input: inputAll - cached,
+    input: inputAll - cached - cacheWrite,
     output,
     cacheRead: cached,
-    cacheWrite5m: 0,
+    cacheWrite5m: cacheWrite,
     cacheWrite1h: 0,
     reasoning: Math.min(int(a, 'reasoning_token_count'), output),
   };

@@ -1,13 +1,14 @@
 // The parts every tool's log normalizer shares: the signal a record gives its session, and
 // the usage event of a billed request.
 
-import type {
-  Observation,
-  SessionSignal,
-  SignalKind,
-  TokenCounts,
-  Tool,
-  UsageEvent,
+import {
+  type Observation,
+  type SessionSignal,
+  type SignalKind,
+  type TokenCounts,
+  type Tool,
+  type UsageEvent,
+  usageMatch,
 } from '../events.ts';
 import type { LogRecordView } from '../telemetry.ts';
 import { str } from './attrs.ts';
@@ -36,7 +37,8 @@ export function telemetrySignal(
 
 /**
  * A billed request seen in telemetry. `requestId` is the tool's own id when it has one;
- * without it the record's identity (`fallback`) still collapses a re-sent batch.
+ * without it the record's identity (`fallback`) still collapses a re-sent batch, and the
+ * event carries its `match` so the ledger can pair it with the same request's log line.
  */
 export function telemetryUsage(
   signal: SessionSignal,
@@ -45,7 +47,7 @@ export function telemetryUsage(
   requestId: string | undefined,
   fallback: string,
 ): UsageEvent {
-  return {
+  const event: UsageEvent = {
     key: `${signal.tool}:${requestId ?? `${signal.sessionId}:${fallback}`}`,
     ts: signal.ts,
     tool: signal.tool,
@@ -57,4 +59,6 @@ export function telemetryUsage(
     costBasis: costUsd === undefined ? 'unknown' : 'reported',
     sources: ['otlp'],
   };
+  if (requestId === undefined) event.match = usageMatch(signal.tool, signal.sessionId, tokens);
+  return event;
 }

@@ -1,0 +1,217 @@
+// `ai-observer report daily|weekly|monthly|session|blocks|models`: what the AI tools cost,
+// from the ledger's rollup. Indexes new log lines first when no agent does it.
+
+import { parseArgs } from 'node:util';
+import { resolvePaths } from '../../config/paths.ts';
+import { loadConfig } from '../../config/load.ts';
+import { validTimeZone } from '../../config/schema.ts';
+import { buildBlocks, burnRate, project } from '../../domain/blocks.ts';
+import { TOOLS, type Tool } from '../../domain/events.ts';
+import {
+  nextDay,
+  parseDate,
+  type Period,
+  startOfLocalDay,
+  systemTimeZone,
+} from '../../domain/periods.ts';
+import {
+  type figures,
+  grandTotal,
+  modelRows,
+  periodRows,
+  type RollupLike,
+  sessionRows,
+} from '../../domain/report.ts';
+import { openLedger } from '../../ledger/open.ts';
+import type { RollupFilter } from '../../store/types.ts';
+import { progressBar } from '../render/progress.ts';
+import { renderReport } from '../render/report-table.ts';
+import { UsageError } from '../usage-error.ts';
+
+export const REPORT_HELP = `Usage: ai-observer report <daily|weekly|monthly|session|blocks|models> [options]
+
+What your AI tools used and cost, from the ledger (indexing new log lines first).
+
+Options:
+  --since DATE       first day to include (YYYYMMDD or YYYY-MM-DD, in the time zone)
+  --until DATE       last day to include
+  --tool TOOL        claude-code, codex or gemini-cli (also: claude, gemini)
+  --project NAME     one project (the working directory's name)
+  --timezone ZONE    IANA time zone for days, weeks and months (default: the system's)
+  --breakdown        a row per tool and model under each period
+  --json             stable JSON for scripts
+  --no-index         report what the ledger holds without reading new log lines
+
+Every cost carries its basis: reported (by the tool), computed (from the price table),
+unknown (a model without a price), or mixed.`;
+
+const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks', 'models'] as const;
+type Kind = (typeof KINDS)[number];
+
+const TOOL_ALIASES: Record<string, Tool> = { claude: 'claude-code', gemini: 'gemini-cli' };
+
+export function parseTool(value: string): Tool {
+  const t = TOOL_ALIASES[value] ?? value;
+  if (!(TOOLS as readonly string[]).includes(t)) {
+    throw new UsageError(`unknown --tool "${value}"; use ${TOOLS.join(', ')}`);
+  }
+  return t as Tool;
+}
+
+function dayStart(flag: string, value: string, tz: string, after: boolean): number {
+  const d = parseDate(value);
+  if (d === undefined) {
+    throw new UsageError(
+      `invalid ${flag} "${value}"; expected a date such as 20261121 or 2026-11-21`,
+    );
+  }
+  return startOfLocalDay(after ? nextDay(d) : d, tz);
+}
+
+export async function report(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      since: { type: 'string' },
+      until: { type: 'string' },
+      tool: { type: 'string' },
+      project: { type: 'string' },
+      timezone: { type: 'string', short: 'z' },
+      breakdown: { type: 'boolean' },
+      json: { type: 'boolean' },
+      'no-index': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(REPORT_HELP);
+    return 0;
+  }
+  const kind = (positionals[0] ?? 'daily') as Kind;
+  if (!KINDS.includes(kind) || positionals.length > 1) {
+    throw new UsageError(`unknown report "${positionals.join(' ')}"; use ${KINDS.join(', ')}`);
+  }
+  const env = process.env;
+  const paths = resolvePaths(env);
+  const config = loadConfig(paths.configFile, env);
+  const tz = values.timezone ?? (config.report.timezone || systemTimeZone());
+  if (!validTimeZone(tz)) throw new UsageError(`unknown --timezone "${tz}"`);
+  const filter: RollupFilter = {};
+  if (values.since !== undefined) filter.since = dayStart('--since', values.since, tz, false);
+  if (values.until !== undefined) filter.until = dayStart('--until', values.until, tz, true);
+  if (filter.since !== undefined && filter.until !== undefined && filter.since >= filter.until) {
+    throw new UsageError('--since is after --until');
+  }
+  if (values.tool !== undefined) filter.tool = parseTool(values.tool);
+  if (values.project !== undefined) filter.project = values.project;
+
+  const bar = values.json ? undefined : progressBar();
+  const ledger = await openLedger({
+    config,
+    paths,
+    env,
+    index: values['no-index'] !== true,
+    ...(bar !== undefined ? { onProgress: (p) => bar.update(p) } : {}),
+  });
+  bar?.done();
+  try {
+    const errors = ledger.indexed?.errors ?? [];
+    if (errors.length > 0) {
+      process.stderr.write(
+        `ai-observer: could not read ${errors.length} log file(s), e.g. ${errors[0]!.path}: ${errors[0]!.message}; see \`ai-observer doctor\`\n`,
+      );
+    }
+    const out = build(
+      kind,
+      ledger.store.rollup.bind(ledger.store),
+      filter,
+      tz,
+      values.breakdown === true,
+    );
+    const header = {
+      report: kind,
+      timezone: tz,
+      since: values.since ?? null,
+      until: values.until ?? null,
+      tool: filter.tool ?? null,
+      project: filter.project ?? null,
+    };
+    if (values.json) process.stdout.write(`${JSON.stringify({ ...header, ...out })}\n`);
+    else process.stdout.write(`${renderReport(kind, header, out)}\n`);
+    return 0;
+  } finally {
+    ledger.close();
+  }
+}
+
+type Rollup = (
+  filter: RollupFilter,
+  by: Array<'bucket' | 'tool' | 'model' | 'project' | 'session'>,
+) => RollupLike[];
+
+export interface ReportBody {
+  rows: unknown[];
+  totals: ReturnType<typeof figures>;
+}
+
+function build(
+  kind: Kind,
+  rollup: Rollup,
+  filter: RollupFilter,
+  tz: string,
+  breakdown: boolean,
+): ReportBody {
+  switch (kind) {
+    case 'daily':
+    case 'weekly':
+    case 'monthly': {
+      const rows = rollup(filter, ['bucket', 'tool', 'model']);
+      return { rows: periodRows(rows, kind as Period, tz, breakdown), totals: grandTotal(rows) };
+    }
+    case 'session': {
+      const rows = rollup(filter, ['session', 'tool', 'project', 'model']);
+      return { rows: sessionRows(rows), totals: grandTotal(rows) };
+    }
+    case 'models': {
+      const rows = rollup(filter, ['tool', 'model']);
+      return { rows: modelRows(rows), totals: grandTotal(rows) };
+    }
+    case 'blocks': {
+      const rows = rollup(filter, ['bucket', 'model']);
+      return { rows: blockRows(rows, Date.now()), totals: grandTotal(rows) };
+    }
+  }
+}
+
+export function blockRows(rows: readonly RollupLike[], now: number) {
+  const sorted = [...rows]
+    .sort((a, b) => a.firstTs - b.firstTs)
+    .map((r) => ({ ...r, costUsd: r.costReported + r.costComputed }));
+  return buildBlocks(sorted, now).map((b) => {
+    const base = {
+      start: new Date(b.start).toISOString(),
+      end: new Date(b.end).toISOString(),
+      active: b.active,
+      firstActivity: new Date(b.firstTs).toISOString(),
+      lastActivity: new Date(b.lastTs).toISOString(),
+      models: b.models,
+      ...grandTotal(b.members),
+    };
+    if (!b.active) return base;
+    const rate = burnRate(b);
+    const p = project(b, now);
+    return {
+      ...base,
+      burnRate: {
+        tokensPerMinute: Math.round(rate.tokensPerMinute),
+        costPerHour: Math.round(rate.costPerHour * 1e4) / 1e4,
+      },
+      projection: {
+        totalTokens: p.tokens,
+        costUsd: Math.round(p.costUsd * 1e4) / 1e4,
+        remainingMinutes: Math.round(p.remainingMs / 60_000),
+      },
+    };
+  });
+}

@@ -1,0 +1,189 @@
+// The agent's side of the usage ledger: it is the ledger's one writer, folds in the billed
+// requests the OTLP receiver sees, indexes the tools' transcripts on start, on every change
+// (within a second) and on a slow rescan, and never lets one bad file or a full disk stop
+// the live monitor.
+
+import { existsSync, type FSWatcher, watch } from 'node:fs';
+import type { Paths } from '../config/paths.ts';
+import type { Config } from '../config/schema.ts';
+import type { UsageEvent } from '../domain/events.ts';
+import { type LedgerWriter, openLedgerWriter } from '../ledger/open.ts';
+import type { IndexRun } from '../sources/files/indexer.ts';
+
+export interface LedgerServiceOptions {
+  config: Config;
+  paths: Paths;
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+  /** How long file changes are gathered before they are indexed. */
+  debounceMs?: number;
+  /** How often to try again for the writer lock while a CLI command holds it. */
+  lockRetryMs?: number;
+}
+
+export interface LedgerStatus {
+  writer: boolean;
+  lastIndex: IndexRun | undefined;
+  lastError: string | undefined;
+  watching: string[];
+}
+
+/** Billed requests held while the lock is not ours yet (a report holds it for a moment). */
+const MAX_PENDING = 10_000;
+
+export class LedgerService {
+  readonly #opts: LedgerServiceOptions;
+  #writer: LedgerWriter | undefined;
+  #pending: UsageEvent[] = [];
+  readonly #watchers = new Map<string, FSWatcher>();
+  #changed = new Set<string>();
+  #debounce: NodeJS.Timeout | undefined;
+  #rescan: NodeJS.Timeout | undefined;
+  #retry: NodeJS.Timeout | undefined;
+  #closed = false;
+  #loggedError = false;
+  readonly status: LedgerStatus = {
+    writer: false,
+    lastIndex: undefined,
+    lastError: undefined,
+    watching: [],
+  };
+  /** Settles when the current indexing run is done (tests and shutdown wait on it). */
+  idle: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: LedgerServiceOptions) {
+    this.#opts = opts;
+  }
+
+  start(): void {
+    this.#tryAcquire();
+  }
+
+  #tryAcquire(): void {
+    if (this.#closed) return;
+    try {
+      // Between chunks of a big import: let requests through, and stop promptly on close
+      // (what was read so far is committed with its cursor).
+      this.#writer = openLedgerWriter(this.#opts.config, this.#opts.paths, this.#opts.env, () =>
+        this.#closed
+          ? Promise.reject(new Error('the agent is stopping'))
+          : new Promise((resolve) => setImmediate(resolve)),
+      );
+    } catch (err) {
+      this.#fail(`cannot open the ledger: ${(err as Error).message}`);
+    }
+    if (this.#writer === undefined) {
+      this.#retry = setTimeout(() => this.#tryAcquire(), this.#opts.lockRetryMs ?? 2000);
+      this.#retry.unref();
+      return;
+    }
+    this.status.writer = true;
+    if (this.#pending.length > 0) {
+      const held = this.#pending;
+      this.#pending = [];
+      this.addUsage(held);
+    }
+    if (!this.#opts.config.ledger.enabled) return;
+    this.#indexAll();
+    this.#watchRoots();
+    const every = this.#opts.config.ledger.rescanIntervalMs;
+    this.#rescan = setInterval(() => {
+      this.#watchRoots();
+      this.#indexAll();
+    }, every);
+    this.#rescan.unref();
+  }
+
+  /** Folds in billed requests from telemetry; a failure is thrown to fail the export. */
+  addUsage(events: UsageEvent[]): void {
+    const w = this.#writer;
+    if (w === undefined) {
+      if (this.#pending.length + events.length <= MAX_PENDING) this.#pending.push(...events);
+      return;
+    }
+    try {
+      w.store.mergeUsage(events.map(w.price));
+    } catch (err) {
+      this.#fail(`cannot write to the ledger: ${(err as Error).message}`);
+      throw err;
+    }
+  }
+
+  #indexAll(): void {
+    const w = this.#writer;
+    if (w === undefined || this.#closed) return;
+    this.idle = w.indexer.indexAll().then(
+      (run) => this.#done(run),
+      (err: Error) => this.#fail(`indexing logs: ${err.message}`),
+    );
+  }
+
+  #indexChanged(): void {
+    const w = this.#writer;
+    this.#debounce = undefined;
+    if (w === undefined || this.#closed) return;
+    const paths = [...this.#changed];
+    this.#changed = new Set();
+    this.idle = w.indexer.indexPaths(paths).then(
+      (run) => this.#done(run),
+      (err: Error) => this.#fail(`indexing logs: ${err.message}`),
+    );
+  }
+
+  #done(run: IndexRun): void {
+    this.status.lastIndex = run;
+    if (run.errors.length > 0)
+      this.#fail(`cannot read ${run.errors[0]!.path}: ${run.errors[0]!.message}`);
+    else {
+      this.status.lastError = undefined;
+      this.#loggedError = false;
+    }
+  }
+
+  #fail(message: string): void {
+    this.status.lastError = message;
+    // Once per outage: a full disk must not fill the log too.
+    if (!this.#loggedError) this.#opts.log(`ledger: ${message}`);
+    this.#loggedError = true;
+  }
+
+  /** Watches every root that exists (a tool installed later is picked up by the rescan). */
+  #watchRoots(): void {
+    const w = this.#writer;
+    if (w === undefined || this.#closed) return;
+    for (const root of w.indexer.roots()) {
+      if (this.#watchers.has(root) || !existsSync(root)) continue;
+      try {
+        const watcher = watch(root, { recursive: true, persistent: false }, (_event, name) => {
+          if (name === null) return;
+          this.#changed.add(`${root}/${name}`);
+          this.#debounce ??= setTimeout(() => this.#indexChanged(), this.#opts.debounceMs ?? 150);
+        });
+        watcher.on('error', () => {
+          // Gone or out of watches: the rescan still finds new lines, later.
+          watcher.close();
+          this.#watchers.delete(root);
+          this.status.watching = [...this.#watchers.keys()];
+        });
+        this.#watchers.set(root, watcher);
+      } catch (err) {
+        this.#fail(
+          `cannot watch ${root}: ${(err as Error).message}; rescanning every ${Math.round(this.#opts.config.ledger.rescanIntervalMs / 1000)} s`,
+        );
+      }
+    }
+    this.status.watching = [...this.#watchers.keys()];
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const t of [this.#debounce, this.#retry]) if (t !== undefined) clearTimeout(t);
+    if (this.#rescan !== undefined) clearInterval(this.#rescan);
+    for (const w of this.#watchers.values()) w.close();
+    this.#watchers.clear();
+    await this.idle.catch(() => undefined);
+    this.#writer?.close();
+    this.#writer = undefined;
+  }
+}

@@ -1,0 +1,258 @@
+// Reports from the ledger's rollup: rows grouped by calendar period, session or model, each
+// with its figures and the basis of its cost. Pure; the JSON shape here is what
+// `report --json` prints and scripts rely on.
+
+import type { CostBasis, TokenCounts, Tool } from './events.ts';
+import { addTokens, totalTokens, ZERO_TOKENS } from './events.ts';
+import { type Period, periodLabel } from './periods.ts';
+
+/** The sums a report row is made of (the store's UsageTotals, restated to keep domain pure). */
+export interface Totals {
+  requests: number;
+  tokens: TokenCounts;
+  costReported: number;
+  costComputed: number;
+  reportedRequests: number;
+  computedRequests: number;
+  unpriced: number;
+  firstTs: number;
+  lastTs: number;
+}
+
+export interface RollupLike extends Totals {
+  bucket?: number;
+  tool?: Tool;
+  model?: string;
+  project?: string;
+  session?: string;
+}
+
+export type Basis = CostBasis | 'mixed';
+
+/** Figures as `report --json` prints them. */
+export interface Figures {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+  reasoningTokens: number;
+  totalTokens: number;
+  costUsd: number;
+  costBasis: Basis;
+  cost: { reportedUsd: number; computedUsd: number; unpricedRequests: number };
+}
+
+export function emptyTotals(): Totals {
+  return {
+    requests: 0,
+    tokens: { ...ZERO_TOKENS },
+    costReported: 0,
+    costComputed: 0,
+    reportedRequests: 0,
+    computedRequests: 0,
+    unpriced: 0,
+    firstTs: Number.POSITIVE_INFINITY,
+    lastTs: Number.NEGATIVE_INFINITY,
+  };
+}
+
+export function addTotals(a: Totals, b: Totals): Totals {
+  return {
+    requests: a.requests + b.requests,
+    tokens: addTokens(a.tokens, b.tokens),
+    costReported: a.costReported + b.costReported,
+    costComputed: a.costComputed + b.costComputed,
+    reportedRequests: a.reportedRequests + b.reportedRequests,
+    computedRequests: a.computedRequests + b.computedRequests,
+    unpriced: a.unpriced + b.unpriced,
+    firstTs: Math.min(a.firstTs, b.firstTs),
+    lastTs: Math.max(a.lastTs, b.lastTs),
+  };
+}
+
+/** The basis of a sum: one of the three when all its requests share it, else `mixed`. */
+export function basisOf(t: Totals): Basis {
+  const kinds =
+    (t.reportedRequests > 0 ? 1 : 0) + (t.computedRequests > 0 ? 1 : 0) + (t.unpriced > 0 ? 1 : 0);
+  if (kinds > 1) return 'mixed';
+  if (t.reportedRequests > 0) return 'reported';
+  return t.computedRequests > 0 ? 'computed' : 'unknown';
+}
+
+/** Money rounded to a millionth of a dollar: sums of floats print without noise. */
+const usd = (n: number) => Math.round(n * 1e6) / 1e6;
+
+export function figures(t: Totals): Figures {
+  const k = t.tokens;
+  return {
+    requests: t.requests,
+    inputTokens: k.input,
+    outputTokens: k.output,
+    cacheReadTokens: k.cacheRead,
+    cacheWriteTokens: k.cacheWrite5m + k.cacheWrite1h,
+    cacheWrite5mTokens: k.cacheWrite5m,
+    cacheWrite1hTokens: k.cacheWrite1h,
+    reasoningTokens: k.reasoning,
+    totalTokens: totalTokens(k),
+    costUsd: usd(t.costReported + t.costComputed),
+    costBasis: basisOf(t),
+    cost: {
+      reportedUsd: usd(t.costReported),
+      computedUsd: usd(t.costComputed),
+      unpricedRequests: t.unpriced,
+    },
+  };
+}
+
+/** Share of input-side tokens served from the cache. */
+export function cacheShare(t: TokenCounts): number {
+  const inputSide = t.input + t.cacheRead + t.cacheWrite5m + t.cacheWrite1h;
+  return inputSide === 0 ? 0 : t.cacheRead / inputSide;
+}
+
+function totalsOf(r: RollupLike): Totals {
+  return {
+    requests: r.requests,
+    tokens: r.tokens,
+    costReported: r.costReported,
+    costComputed: r.costComputed,
+    reportedRequests: r.reportedRequests,
+    computedRequests: r.computedRequests,
+    unpriced: r.unpriced,
+    firstTs: r.firstTs,
+    lastTs: r.lastTs,
+  };
+}
+
+export interface BreakdownRow extends Figures {
+  tool: Tool;
+  model: string;
+}
+
+export interface PeriodRow extends Figures {
+  period: string;
+  tools: Tool[];
+  models: string[];
+  breakdown?: BreakdownRow[];
+}
+
+/**
+ * Groups quarter-hour rows (by bucket, tool and model) into calendar periods in `timeZone`,
+ * oldest first, each with its tool × model breakdown when asked for.
+ */
+export function periodRows(
+  rows: readonly RollupLike[],
+  period: Period,
+  timeZone: string,
+  breakdown: boolean,
+): PeriodRow[] {
+  const groups = new Map<string, { totals: Totals; parts: Map<string, RollupLike & Totals> }>();
+  for (const r of rows) {
+    const label = periodLabel(r.bucket ?? r.firstTs, period, timeZone);
+    let g = groups.get(label);
+    if (g === undefined) {
+      g = { totals: emptyTotals(), parts: new Map() };
+      groups.set(label, g);
+    }
+    g.totals = addTotals(g.totals, totalsOf(r));
+    const partKey = `${r.tool ?? ''}\u0000${r.model ?? ''}`;
+    const part = g.parts.get(partKey);
+    g.parts.set(partKey, {
+      ...(part === undefined ? totalsOf(r) : addTotals(part, totalsOf(r))),
+      ...(r.tool !== undefined ? { tool: r.tool } : {}),
+      ...(r.model !== undefined ? { model: r.model } : {}),
+    });
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([label, g]) => {
+      const parts = [...g.parts.values()].sort(
+        (a, b) => b.costReported + b.costComputed - (a.costReported + a.costComputed),
+      );
+      const row: PeriodRow = {
+        period: label,
+        tools: [...new Set(parts.flatMap((p) => (p.tool !== undefined ? [p.tool] : [])))].sort(),
+        models: [...new Set(parts.flatMap((p) => (p.model ? [p.model] : [])))].sort(),
+        ...figures(g.totals),
+      };
+      if (breakdown) {
+        row.breakdown = parts.map((p) => ({
+          tool: p.tool ?? ('' as Tool),
+          model: p.model ?? '',
+          ...figures(p),
+        }));
+      }
+      return row;
+    });
+}
+
+export interface SessionRow extends Figures {
+  sessionId: string;
+  tool: Tool;
+  project: string;
+  models: string[];
+  firstActivity: string;
+  lastActivity: string;
+}
+
+/** One row per session (from rows grouped by session, tool, project and model), latest first. */
+export function sessionRows(rows: readonly RollupLike[]): SessionRow[] {
+  const groups = new Map<
+    string,
+    { totals: Totals; tool: Tool; project: string; models: Set<string> }
+  >();
+  for (const r of rows) {
+    const id = r.session ?? '';
+    let g = groups.get(id);
+    if (g === undefined) {
+      g = {
+        totals: emptyTotals(),
+        tool: r.tool ?? ('' as Tool),
+        project: r.project ?? '',
+        models: new Set(),
+      };
+      groups.set(id, g);
+    }
+    g.totals = addTotals(g.totals, totalsOf(r));
+    if (r.project) g.project = r.project;
+    if (r.model) g.models.add(r.model);
+  }
+  return [...groups.entries()]
+    .sort(([, a], [, b]) => b.totals.lastTs - a.totals.lastTs)
+    .map(([sessionId, g]) => ({
+      sessionId,
+      tool: g.tool,
+      project: g.project,
+      models: [...g.models].sort(),
+      firstActivity: new Date(g.totals.firstTs).toISOString(),
+      lastActivity: new Date(g.totals.lastTs).toISOString(),
+      ...figures(g.totals),
+    }));
+}
+
+export interface ModelRow extends Figures {
+  tool: Tool;
+  model: string;
+  cacheShare: number;
+}
+
+/** One row per tool and model, most expensive first. */
+export function modelRows(rows: readonly RollupLike[]): ModelRow[] {
+  return rows
+    .map((r) => ({
+      tool: r.tool ?? ('' as Tool),
+      model: r.model ?? '',
+      cacheShare: Math.round(cacheShare(r.tokens) * 1e4) / 1e4,
+      ...figures(totalsOf(r)),
+    }))
+    .sort((a, b) => b.costUsd - a.costUsd || b.totalTokens - a.totalTokens);
+}
+
+export function grandTotal(rows: readonly RollupLike[]): Figures {
+  let t = emptyTotals();
+  for (const r of rows) t = addTotals(t, totalsOf(r));
+  return figures(t);
+}

@@ -1,0 +1,13 @@
+// Where the ledger and its writer lock live (a module of its own: the status line imports
+// only this, not the indexer).
+
+import { join } from 'node:path';
+import type { Paths } from '../config/paths.ts';
+
+export function ledgerFile(paths: Paths): string {
+  return join(paths.dataDir, 'ledger.sqlite');
+}
+
+export function lockFile(paths: Paths): string {
+  return join(paths.dataDir, 'ledger.lock');
+}

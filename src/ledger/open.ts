@@ -1,0 +1,106 @@
+// Opens the usage ledger the way every command needs it: as the one writer when no agent runs
+// (then it brings the index up to date first), or read-only next to a running agent, which
+// keeps the index current itself.
+
+import { existsSync } from 'node:fs';
+import type { Config } from '../config/schema.ts';
+import type { Paths } from '../config/paths.ts';
+import type { UsageEvent } from '../domain/events.ts';
+import type { IndexRun, Progress } from '../sources/files/indexer.ts';
+import { LogIndexer } from '../sources/files/indexer.ts';
+import { logSources } from '../sources/log-sources.ts';
+import { MemoryLedger } from '../store/memory.ts';
+import { SqliteLedger } from '../store/sqlite/ledger.ts';
+import type { LedgerStore } from '../store/types.ts';
+import { acquireWriterLock, lockHolder, type WriterLock } from '../store/writer-lock.ts';
+import { ledgerFile, lockFile } from './files.ts';
+import { loadPricing } from './pricing.ts';
+
+export interface OpenLedger {
+  store: LedgerStore;
+  /** The pid of the agent that writes the ledger, when one runs. */
+  agentPid: number | undefined;
+  /** What indexing found, when this process indexed. */
+  indexed: IndexRun | undefined;
+  close(): void;
+}
+
+export interface OpenLedgerOptions {
+  config: Config;
+  paths: Paths;
+  env?: NodeJS.ProcessEnv;
+  /** Bring the index up to date when this process is the writer (reports: yes). */
+  index: boolean;
+  onProgress?: (p: Progress) => void;
+}
+
+/** The ledger as the writer: the lock held, prices applied, and an indexer over the logs. */
+export interface LedgerWriter {
+  store: SqliteLedger;
+  indexer: LogIndexer;
+  price: (e: UsageEvent) => UsageEvent;
+  close(): void;
+}
+
+/** Takes the writer role, or `undefined` when another live process (an agent) has it. */
+export function openLedgerWriter(
+  config: Config,
+  paths: Paths,
+  env: NodeJS.ProcessEnv = process.env,
+  yieldBetweenChunks?: () => Promise<void>,
+): LedgerWriter | undefined {
+  const lock: WriterLock | undefined = acquireWriterLock(lockFile(paths));
+  if (lock === undefined) return undefined;
+  let store: SqliteLedger;
+  try {
+    store = new SqliteLedger(ledgerFile(paths));
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  try {
+    const pricing = loadPricing(config, paths);
+    // Computed costs follow the price table: a new table re-prices what is stored.
+    store.reprice(pricing.id, pricing.price);
+    const indexer = new LogIndexer(store, logSources(config.ledger, env), {
+      price: pricing.price,
+      ...(yieldBetweenChunks !== undefined ? { yieldBetweenChunks } : {}),
+    });
+    return {
+      store,
+      indexer,
+      price: pricing.price,
+      close() {
+        store.close();
+        lock.release();
+      },
+    };
+  } catch (err) {
+    store.close();
+    lock.release();
+    throw err;
+  }
+}
+
+export async function openLedger(opts: OpenLedgerOptions): Promise<OpenLedger> {
+  const { config, paths } = opts;
+  const writer = openLedgerWriter(config, paths, opts.env);
+  if (writer !== undefined) {
+    let indexed: IndexRun | undefined;
+    try {
+      if (opts.index && config.ledger.enabled)
+        indexed = await writer.indexer.indexAll(opts.onProgress);
+    } catch (err) {
+      writer.close();
+      throw err;
+    }
+    return { store: writer.store, agentPid: undefined, indexed, close: () => writer.close() };
+  }
+  const agentPid = lockHolder(lockFile(paths));
+  const file = ledgerFile(paths);
+  // The agent has the lock but has not created the ledger yet: nothing recorded so far.
+  const store: LedgerStore = existsSync(file)
+    ? new SqliteLedger(file, { readOnly: true })
+    : new MemoryLedger();
+  return { store, agentPid, indexed: undefined, close: () => store.close() };
+}

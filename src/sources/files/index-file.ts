@@ -1,0 +1,164 @@
+// Indexes the new lines of one transcript file into the ledger, from its cursor: only bytes
+// not read before, a partial last line left for later, a shrunk or replaced file read again
+// from the start (the ledger's keys keep that from counting anything twice), and the cursor
+// committed in the same transaction as the events it covers.
+
+import { statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { UsageEvent } from '../../domain/events.ts';
+import type { Cursor, LedgerStore } from '../../store/types.ts';
+import type { LogFormat, SourceFile } from '../types.ts';
+import { readLines } from './line-chunks.ts';
+
+export interface IndexFileOptions {
+  /** Fills in computed costs before the events reach the ledger. */
+  price: (e: UsageEvent) => UsageEvent;
+  now: () => number;
+  /** Events held before an intermediate commit (bounds memory on a first import). */
+  commitEvery?: number;
+  /** Called with the number of bytes read since the last call. */
+  onBytes?: (bytes: number) => void;
+  /** Between chunks: lets the agent answer requests during a long import. */
+  yieldBetweenChunks?: () => Promise<void>;
+}
+
+export interface FileIndexResult {
+  path: string;
+  /** Nothing new: size and mtime as at the last read. */
+  unchanged: boolean;
+  /** Read again from the start: the file shrank or is another file now. */
+  restarted: boolean;
+  bytes: number;
+  lines: number;
+  events: number;
+  malformed: number;
+}
+
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+
+export async function indexFile(
+  store: LedgerStore,
+  file: SourceFile,
+  format: LogFormat<unknown>,
+  opts: IndexFileOptions,
+): Promise<FileIndexResult> {
+  const result: FileIndexResult = {
+    path: file.path,
+    unchanged: false,
+    restarted: false,
+    bytes: 0,
+    lines: 0,
+    events: 0,
+    malformed: 0,
+  };
+  const previous = store.cursor(file.path);
+  // A warm report checks every file: a stat is enough to see that nothing changed.
+  const seen = statSync(file.path);
+  if (
+    previous !== undefined &&
+    previous.dev === seen.dev &&
+    previous.ino === seen.ino &&
+    previous.size === seen.size &&
+    previous.mtimeMs === seen.mtimeMs
+  ) {
+    result.unchanged = true;
+    return result;
+  }
+  const fh = await open(file.path, 'r');
+  try {
+    const st = await fh.stat();
+    const sameFile =
+      previous !== undefined &&
+      previous.dev === st.dev &&
+      previous.ino === st.ino &&
+      st.size >= previous.offset;
+    result.restarted = previous !== undefined && !sameFile;
+    const cursor: Cursor = sameFile
+      ? { ...previous }
+      : {
+          path: file.path,
+          tool: format.tool,
+          dev: st.dev,
+          ino: st.ino,
+          size: 0,
+          mtimeMs: 0,
+          offset: 0,
+          state: JSON.stringify(format.initialState(file)),
+          lines: 0,
+          events: 0,
+          malformed: 0,
+          lastMalformed: '',
+          updatedAt: 0,
+        };
+    let state: unknown = JSON.parse(cursor.state);
+    let pending: UsageEvent[] = [];
+    const commitEvery = opts.commitEvery ?? 5000;
+    const marker =
+      format.billingMarker === undefined ? undefined : Buffer.from(format.billingMarker);
+    /** Where the marker next occurs in the current buffer (-1: nowhere after `markerFrom`). */
+    let markerBuf: Buffer | undefined;
+    let markerAt = -1;
+    let read = cursor.offset;
+
+    const malformed = (reason: string) => {
+      cursor.malformed++;
+      result.malformed++;
+      cursor.lastMalformed = reason;
+    };
+    const commit = (offset: number) => {
+      cursor.offset = offset;
+      cursor.state = JSON.stringify(state);
+      cursor.updatedAt = opts.now();
+      store.commitFile(cursor, pending);
+      pending = [];
+    };
+
+    const end = await readLines(fh, cursor.offset, st.size, {
+      line(buf, start, stop, next) {
+        cursor.lines++;
+        result.lines++;
+        result.bytes += next - read;
+        opts.onBytes?.(next - read);
+        read = next;
+        if (stop === start) return;
+        if (marker !== undefined) {
+          if (markerBuf !== buf || (markerAt !== -1 && markerAt < start)) {
+            markerBuf = buf;
+            markerAt = buf.indexOf(marker, start);
+          }
+          if (markerAt === -1 || markerAt >= stop) {
+            // Cannot bill: only check that it is one JSON object, as a parse would.
+            if (buf[start] !== OPEN || buf[stop - 1] !== CLOSE) malformed('not a JSON object');
+            return;
+          }
+        }
+        const text = buf.toString('utf8', start, stop);
+        const { result: parsed, state: nextState } = format.parseLine(text, state);
+        if (nextState !== undefined) state = nextState;
+        if (parsed.kind === 'usage') {
+          pending.push(opts.price(parsed.event));
+          cursor.events++;
+          result.events++;
+        } else if (parsed.kind === 'malformed') malformed(parsed.reason);
+      },
+      oversized(next) {
+        cursor.lines++;
+        result.lines++;
+        opts.onBytes?.(next - read);
+        read = next;
+        malformed('line longer than 64 MiB');
+      },
+      async chunkDone(consumed) {
+        if (pending.length >= commitEvery) commit(consumed);
+        if (opts.yieldBetweenChunks !== undefined) await opts.yieldBetweenChunks();
+      },
+    });
+    cursor.size = st.size;
+    cursor.mtimeMs = st.mtimeMs;
+    commit(end);
+    return result;
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,174 @@
+// The in-memory ledger: the same rules as the SQLite one, in maps. For tests of the parts that
+// use a ledger, and the reference the contract suite holds the SQLite ledger to.
+
+import { type SourceKind, ZERO_TOKENS, addTokens, type UsageEvent } from '../domain/events.ts';
+import { bucketOf, MATCH_WINDOW_MS, mergeUsage } from '../domain/usage-merge.ts';
+import type {
+  Cursor,
+  LedgerStore,
+  MergeResult,
+  RollupDimension,
+  RollupFilter,
+  RollupRow,
+} from './types.ts';
+
+function disjoint(a: readonly SourceKind[], b: readonly SourceKind[]): boolean {
+  return !a.some((s) => b.includes(s));
+}
+
+export class MemoryLedger implements LedgerStore {
+  readonly #events = new Map<string, UsageEvent>();
+  readonly #aliases = new Map<string, string>();
+  readonly #cursors = new Map<string, Cursor>();
+  #priceId: string | undefined;
+
+  mergeUsage(events: readonly UsageEvent[]): MergeResult {
+    const result: MergeResult = { added: 0, updated: 0, unchanged: 0 };
+    for (const e of events) {
+      const existing = this.#find(e);
+      if (existing === undefined) {
+        this.#events.set(e.key, structuredClone(e));
+        result.added++;
+        continue;
+      }
+      const merged = mergeUsage(existing, e);
+      if (merged === undefined) {
+        result.unchanged++;
+        continue;
+      }
+      this.#events.set(merged.key, merged);
+      if (merged.key !== e.key) this.#aliases.set(e.key, merged.key);
+      result.updated++;
+    }
+    return result;
+  }
+
+  #find(e: UsageEvent): UsageEvent | undefined {
+    const byKey = this.event(e.key);
+    if (byKey !== undefined || e.match === undefined) return byKey;
+    let best: UsageEvent | undefined;
+    for (const other of this.#events.values()) {
+      if (other.match !== e.match || !disjoint(other.sources, e.sources)) continue;
+      const d = Math.abs(other.ts - e.ts);
+      if (d > MATCH_WINDOW_MS) continue;
+      if (best === undefined || d < Math.abs(best.ts - e.ts)) best = other;
+    }
+    return best;
+  }
+
+  commitFile(cursor: Cursor, events: readonly UsageEvent[]): MergeResult {
+    const result = this.mergeUsage(events);
+    this.#cursors.set(cursor.path, { ...cursor });
+    return result;
+  }
+
+  cursor(path: string): Cursor | undefined {
+    const c = this.#cursors.get(path);
+    return c === undefined ? undefined : { ...c };
+  }
+
+  cursors(): Cursor[] {
+    return [...this.#cursors.values()]
+      .map((c) => ({ ...c }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  rollup(filter: RollupFilter, by: readonly RollupDimension[]): RollupRow[] {
+    const groups = new Map<string, RollupRow>();
+    const since = filter.since === undefined ? undefined : bucketOf(filter.since);
+    for (const e of this.#events.values()) {
+      const bucket = bucketOf(e.ts);
+      if (since !== undefined && bucket < since) continue;
+      if (filter.until !== undefined && bucket >= filter.until) continue;
+      if (filter.tool !== undefined && e.tool !== filter.tool) continue;
+      if (filter.project !== undefined && (e.project ?? '') !== filter.project) continue;
+      if (filter.sessionId !== undefined && e.sessionId !== filter.sessionId) continue;
+      const dims: Partial<Record<RollupDimension, string | number>> = {
+        bucket,
+        tool: e.tool,
+        model: e.model,
+        project: e.project ?? '',
+        session: e.sessionId,
+      };
+      const id = by.map((d) => String(dims[d])).join('\u0000');
+      let row = groups.get(id);
+      if (row === undefined) {
+        row = {
+          requests: 0,
+          tokens: { ...ZERO_TOKENS },
+          costReported: 0,
+          costComputed: 0,
+          reportedRequests: 0,
+          computedRequests: 0,
+          unpriced: 0,
+          firstTs: e.ts,
+          lastTs: e.ts,
+        };
+        if (by.includes('bucket')) row.bucket = bucket;
+        if (by.includes('tool')) row.tool = e.tool;
+        if (by.includes('model')) row.model = e.model;
+        if (by.includes('project')) row.project = e.project ?? '';
+        if (by.includes('session')) row.session = e.sessionId;
+        groups.set(id, row);
+      }
+      row.requests++;
+      row.tokens = addTokens(row.tokens, e.tokens);
+      if (e.costBasis === 'reported') {
+        row.costReported += e.costUsd ?? 0;
+        row.reportedRequests++;
+      } else if (e.costBasis === 'computed') {
+        row.costComputed += e.costUsd ?? 0;
+        row.computedRequests++;
+      } else row.unpriced++;
+      row.firstTs = Math.min(row.firstTs, e.ts);
+      row.lastTs = Math.max(row.lastTs, e.ts);
+    }
+    const order = (r: RollupRow) => by.map((d) => (d === 'session' ? r.session : r[d]));
+    return [...groups.values()].sort((a, b) => {
+      const ka = order(a);
+      const kb = order(b);
+      for (let i = 0; i < ka.length; i++) {
+        const x = ka[i]!;
+        const y = kb[i]!;
+        if (x !== y) return x < y ? -1 : 1;
+      }
+      return 0;
+    });
+  }
+
+  sessionEvents(sessionId: string, limit: number): UsageEvent[] {
+    return [...this.#events.values()]
+      .filter((e) => e.sessionId === sessionId)
+      .sort((a, b) => a.ts - b.ts)
+      .slice(0, limit)
+      .map((e) => structuredClone(e));
+  }
+
+  event(key: string): UsageEvent | undefined {
+    const e = this.#events.get(key) ?? this.#events.get(this.#aliases.get(key) ?? '');
+    return e === undefined ? undefined : structuredClone(e);
+  }
+
+  priceId(): string | undefined {
+    return this.#priceId;
+  }
+
+  reprice(priceId: string, price: (e: UsageEvent) => UsageEvent): number {
+    if (this.#priceId === priceId) return 0;
+    let changed = 0;
+    for (const [key, e] of this.#events) {
+      if (e.costBasis === 'reported') continue;
+      const after = price({ ...e, costUsd: undefined, costBasis: 'unknown' });
+      if (after.costUsd !== e.costUsd || after.costBasis !== e.costBasis) {
+        this.#events.set(key, { ...e, costUsd: after.costUsd, costBasis: after.costBasis });
+        changed++;
+      }
+    }
+    this.#priceId = priceId;
+    return changed;
+  }
+
+  close(): void {
+    // Nothing to release.
+  }
+}

@@ -1,0 +1,504 @@
+// The SQLite ledger (DESIGN.md §4–6): WAL, one writer, events keyed by their dedup identity
+// and a quarter-hour rollup kept in step with them, so reports never scan raw events.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { SourceKind, Tool, UsageEvent } from '../../domain/events.ts';
+import { bucketOf, MATCH_WINDOW_MS, mergeUsage } from '../../domain/usage-merge.ts';
+import type {
+  Cursor,
+  LedgerStore,
+  MergeResult,
+  RollupDimension,
+  RollupFilter,
+  RollupRow,
+} from '../types.ts';
+import type { Database, Statement } from './driver.ts';
+import { sqlite } from './driver.ts';
+import { migrate } from './migrations.ts';
+
+const SOURCE_BITS: Record<SourceKind, number> = { otlp: 1, log: 2, hook: 4 };
+const SOURCE_ORDER: SourceKind[] = ['hook', 'log', 'otlp'];
+
+function sourceBits(sources: readonly SourceKind[]): number {
+  let bits = 0;
+  for (const s of sources) bits |= SOURCE_BITS[s];
+  return bits;
+}
+
+function sourcesOf(bits: number): SourceKind[] {
+  return SOURCE_ORDER.filter((s) => (bits & SOURCE_BITS[s]) !== 0);
+}
+
+interface EventRow {
+  id: number;
+  key: string;
+  ts: number;
+  tool: string;
+  session_id: string;
+  model: string;
+  project: string;
+  input: number;
+  output: number;
+  cache_read: number;
+  cache_write_5m: number;
+  cache_write_1h: number;
+  reasoning: number;
+  cost_usd: number | null;
+  cost_basis: string;
+  sources: number;
+  match: string | null;
+}
+
+function eventOf(r: EventRow): UsageEvent {
+  return {
+    key: r.key,
+    ts: r.ts,
+    tool: r.tool as Tool,
+    sessionId: r.session_id,
+    model: r.model,
+    project: r.project === '' ? undefined : r.project,
+    tokens: {
+      input: r.input,
+      output: r.output,
+      cacheRead: r.cache_read,
+      cacheWrite5m: r.cache_write_5m,
+      cacheWrite1h: r.cache_write_1h,
+      reasoning: r.reasoning,
+    },
+    costUsd: r.cost_usd ?? undefined,
+    costBasis: r.cost_basis as UsageEvent['costBasis'],
+    sources: sourcesOf(r.sources),
+    match: r.match ?? undefined,
+  };
+}
+
+interface CursorRow {
+  path: string;
+  tool: string;
+  dev: number;
+  ino: number;
+  size: number;
+  mtime_ms: number;
+  offset: number;
+  state: string;
+  lines: number;
+  events: number;
+  malformed: number;
+  last_malformed: string;
+  updated_at: number;
+}
+
+function cursorOf(r: CursorRow): Cursor {
+  return {
+    path: r.path,
+    tool: r.tool as Tool,
+    dev: r.dev,
+    ino: r.ino,
+    size: r.size,
+    mtimeMs: r.mtime_ms,
+    offset: r.offset,
+    state: r.state,
+    lines: r.lines,
+    events: r.events,
+    malformed: r.malformed,
+    lastMalformed: r.last_malformed,
+    updatedAt: r.updated_at,
+  };
+}
+
+const EVENT_COLUMNS =
+  'key, ts, tool, session_id, model, project, input, output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_usd, cost_basis, sources, match';
+
+const DIMENSION_COLUMN: Record<RollupDimension, string> = {
+  bucket: 'bucket',
+  tool: 'tool',
+  model: 'model',
+  project: 'project',
+  session: 'session_id',
+};
+
+export interface SqliteLedgerOptions {
+  /** Open for reading only: reports while another process (the agent) writes. */
+  readOnly?: boolean;
+}
+
+export class SqliteLedger implements LedgerStore {
+  readonly file: string;
+  readonly #db: Database;
+  readonly #stmts = new Map<string, Statement>();
+
+  constructor(file: string, opts: SqliteLedgerOptions = {}) {
+    this.file = file;
+    const { DatabaseSync } = sqlite();
+    if (opts.readOnly !== true && file !== ':memory:')
+      mkdirSync(dirname(file), { recursive: true });
+    this.#db = new DatabaseSync(file, { readOnly: opts.readOnly === true, timeout: 5000 });
+    if (opts.readOnly !== true) {
+      // WAL: readers (reports, the status line) never wait for the writer. NORMAL: a killed
+      // process loses nothing committed; only a power cut can drop the last transactions.
+      this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
+      migrate(this.#db, file);
+    }
+  }
+
+  #stmt(sql: string): Statement {
+    let s = this.#stmts.get(sql);
+    if (s === undefined) {
+      s = this.#db.prepare(sql);
+      this.#stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  #transaction<T>(fn: () => T): T {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const out = fn();
+      this.#db.exec('COMMIT');
+      return out;
+    } catch (err) {
+      this.#db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  mergeUsage(events: readonly UsageEvent[]): MergeResult {
+    if (events.length === 0) return { added: 0, updated: 0, unchanged: 0 };
+    return this.#transaction(() => this.#mergeAll(events));
+  }
+
+  commitFile(cursor: Cursor, events: readonly UsageEvent[]): MergeResult {
+    return this.#transaction(() => {
+      const result = this.#mergeAll(events);
+      this.#stmt(
+        `INSERT OR REPLACE INTO file_cursors (path, tool, dev, ino, size, mtime_ms, offset, state, lines, events, malformed, last_malformed, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        cursor.path,
+        cursor.tool,
+        cursor.dev,
+        cursor.ino,
+        cursor.size,
+        cursor.mtimeMs,
+        cursor.offset,
+        cursor.state,
+        cursor.lines,
+        cursor.events,
+        cursor.malformed,
+        cursor.lastMalformed,
+        cursor.updatedAt,
+      );
+      return result;
+    });
+  }
+
+  #mergeAll(events: readonly UsageEvent[]): MergeResult {
+    const result: MergeResult = { added: 0, updated: 0, unchanged: 0 };
+    let shrunk = false;
+    for (const e of events) {
+      const existing = this.#find(e);
+      if (existing === undefined) {
+        this.#insert(e);
+        this.#roll(e, 1);
+        result.added++;
+        continue;
+      }
+      const merged = mergeUsage(eventOf(existing), e);
+      if (merged === undefined) {
+        result.unchanged++;
+        continue;
+      }
+      this.#update(existing.id, merged);
+      this.#roll(eventOf(existing), -1);
+      this.#roll(merged, 1);
+      shrunk = true;
+      result.updated++;
+      if (merged.key !== e.key && this.#alias(e.key) === undefined) {
+        this.#stmt('INSERT INTO usage_aliases (key, event_id) VALUES (?, ?)').run(
+          e.key,
+          existing.id,
+        );
+      }
+    }
+    if (shrunk) this.#stmt('DELETE FROM usage_rollup WHERE requests = 0').run();
+    return result;
+  }
+
+  #alias(key: string): number | undefined {
+    const row = this.#stmt('SELECT event_id FROM usage_aliases WHERE key = ?').get(key) as
+      | { event_id: number }
+      | undefined;
+    return row?.event_id;
+  }
+
+  /**
+   * The stored event this sighting belongs to: by key, by an alias recorded earlier, or — for
+   * tools without a shared request id — by its match from another source close in time.
+   */
+  #find(e: UsageEvent): EventRow | undefined {
+    const byKey = this.#stmt(`SELECT id, ${EVENT_COLUMNS} FROM usage_events WHERE key = ?`).get(
+      e.key,
+    ) as EventRow | undefined;
+    if (byKey !== undefined || e.match === undefined) return byKey;
+    const alias = this.#alias(e.key);
+    if (alias !== undefined) {
+      return this.#stmt(`SELECT id, ${EVENT_COLUMNS} FROM usage_events WHERE id = ?`).get(alias) as
+        | EventRow
+        | undefined;
+    }
+    return this.#stmt(
+      `SELECT id, ${EVENT_COLUMNS} FROM usage_events
+       WHERE match = ? AND ts BETWEEN ? AND ? AND (sources & ?) = 0
+       ORDER BY abs(ts - ?) LIMIT 1`,
+    ).get(e.match, e.ts - MATCH_WINDOW_MS, e.ts + MATCH_WINDOW_MS, sourceBits(e.sources), e.ts) as
+      | EventRow
+      | undefined;
+  }
+
+  #insert(e: UsageEvent): void {
+    const t = e.tokens;
+    this.#stmt(
+      `INSERT INTO usage_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      e.key,
+      e.ts,
+      e.tool,
+      e.sessionId,
+      e.model,
+      e.project ?? '',
+      t.input,
+      t.output,
+      t.cacheRead,
+      t.cacheWrite5m,
+      t.cacheWrite1h,
+      t.reasoning,
+      e.costUsd ?? null,
+      e.costBasis,
+      sourceBits(e.sources),
+      e.match ?? null,
+    );
+  }
+
+  #update(id: number, e: UsageEvent): void {
+    const t = e.tokens;
+    this.#stmt(
+      `UPDATE usage_events SET model = ?, project = ?, input = ?, output = ?, cache_read = ?,
+         cache_write_5m = ?, cache_write_1h = ?, reasoning = ?, cost_usd = ?, cost_basis = ?,
+         sources = ?, match = ? WHERE id = ?`,
+    ).run(
+      e.model,
+      e.project ?? '',
+      t.input,
+      t.output,
+      t.cacheRead,
+      t.cacheWrite5m,
+      t.cacheWrite1h,
+      t.reasoning,
+      e.costUsd ?? null,
+      e.costBasis,
+      sourceBits(e.sources),
+      e.match ?? null,
+      id,
+    );
+  }
+
+  /** Adds (sign 1) or takes back (sign −1) one event's share of its rollup row. */
+  #roll(e: UsageEvent, sign: 1 | -1): void {
+    const t = e.tokens;
+    const reported = e.costBasis === 'reported';
+    const computed = e.costBasis === 'computed';
+    this.#stmt(
+      `INSERT INTO usage_rollup (bucket, tool, model, project, session_id, requests, input, output,
+         cache_read, cache_write_5m, cache_write_1h, reasoning, cost_reported, cost_computed,
+         n_reported, n_computed, n_unpriced, first_ts, last_ts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (bucket, tool, model, project, session_id) DO UPDATE SET
+         requests = requests + excluded.requests, input = input + excluded.input,
+         output = output + excluded.output, cache_read = cache_read + excluded.cache_read,
+         cache_write_5m = cache_write_5m + excluded.cache_write_5m,
+         cache_write_1h = cache_write_1h + excluded.cache_write_1h,
+         reasoning = reasoning + excluded.reasoning,
+         cost_reported = cost_reported + excluded.cost_reported,
+         cost_computed = cost_computed + excluded.cost_computed,
+         n_reported = n_reported + excluded.n_reported,
+         n_computed = n_computed + excluded.n_computed,
+         n_unpriced = n_unpriced + excluded.n_unpriced,
+         first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`,
+    ).run(
+      bucketOf(e.ts),
+      e.tool,
+      e.model,
+      e.project ?? '',
+      e.sessionId,
+      sign,
+      sign * t.input,
+      sign * t.output,
+      sign * t.cacheRead,
+      sign * t.cacheWrite5m,
+      sign * t.cacheWrite1h,
+      sign * t.reasoning,
+      reported ? sign * (e.costUsd ?? 0) : 0,
+      computed ? sign * (e.costUsd ?? 0) : 0,
+      reported ? sign : 0,
+      computed ? sign : 0,
+      reported || computed ? 0 : sign,
+      e.ts,
+      e.ts,
+    );
+  }
+
+  cursor(path: string): Cursor | undefined {
+    const row = this.#stmt('SELECT * FROM file_cursors WHERE path = ?').get(path) as
+      | CursorRow
+      | undefined;
+    return row === undefined ? undefined : cursorOf(row);
+  }
+
+  cursors(): Cursor[] {
+    return (
+      this.#stmt('SELECT * FROM file_cursors ORDER BY path').all() as unknown as CursorRow[]
+    ).map(cursorOf);
+  }
+
+  rollup(filter: RollupFilter, by: readonly RollupDimension[]): RollupRow[] {
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    if (filter.since !== undefined) {
+      where.push('bucket >= ?');
+      params.push(bucketOf(filter.since));
+    }
+    if (filter.until !== undefined) {
+      where.push('bucket < ?');
+      params.push(filter.until);
+    }
+    if (filter.tool !== undefined) {
+      where.push('tool = ?');
+      params.push(filter.tool);
+    }
+    if (filter.project !== undefined) {
+      where.push('project = ?');
+      params.push(filter.project);
+    }
+    if (filter.sessionId !== undefined) {
+      where.push('session_id = ?');
+      params.push(filter.sessionId);
+    }
+    const cols = by.map((d) => `${DIMENSION_COLUMN[d]} AS d_${d}`);
+    const sql = `SELECT ${[...cols, ''].join(', ')}
+        sum(requests) AS requests, sum(input) AS input, sum(output) AS output,
+        sum(cache_read) AS cache_read, sum(cache_write_5m) AS cache_write_5m,
+        sum(cache_write_1h) AS cache_write_1h, sum(reasoning) AS reasoning,
+        sum(cost_reported) AS cost_reported, sum(cost_computed) AS cost_computed,
+        sum(n_reported) AS n_reported, sum(n_computed) AS n_computed,
+        sum(n_unpriced) AS n_unpriced, min(first_ts) AS first_ts, max(last_ts) AS last_ts
+      FROM usage_rollup ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ${by.length > 0 ? `GROUP BY ${by.map((d) => DIMENSION_COLUMN[d]).join(', ')}` : ''}
+      HAVING sum(requests) > 0
+      ${by.length > 0 ? `ORDER BY ${by.map((d) => DIMENSION_COLUMN[d]).join(', ')}` : ''}`;
+    const rows = this.#stmt(sql).all(...params) as unknown as Array<
+      Record<string, number | string>
+    >;
+    return rows.map((r) => {
+      const row: RollupRow = {
+        requests: r.requests as number,
+        tokens: {
+          input: r.input as number,
+          output: r.output as number,
+          cacheRead: r.cache_read as number,
+          cacheWrite5m: r.cache_write_5m as number,
+          cacheWrite1h: r.cache_write_1h as number,
+          reasoning: r.reasoning as number,
+        },
+        costReported: r.cost_reported as number,
+        costComputed: r.cost_computed as number,
+        reportedRequests: r.n_reported as number,
+        computedRequests: r.n_computed as number,
+        unpriced: r.n_unpriced as number,
+        firstTs: r.first_ts as number,
+        lastTs: r.last_ts as number,
+      };
+      if (r.d_bucket !== undefined) row.bucket = r.d_bucket as number;
+      if (r.d_tool !== undefined) row.tool = r.d_tool as Tool;
+      if (r.d_model !== undefined) row.model = r.d_model as string;
+      if (r.d_project !== undefined) row.project = r.d_project as string;
+      if (r.d_session !== undefined) row.session = r.d_session as string;
+      return row;
+    });
+  }
+
+  sessionEvents(sessionId: string, limit: number): UsageEvent[] {
+    const rows = this.#stmt(
+      `SELECT id, ${EVENT_COLUMNS} FROM usage_events WHERE session_id = ? ORDER BY ts LIMIT ?`,
+    ).all(sessionId, limit) as unknown as EventRow[];
+    return rows.map(eventOf);
+  }
+
+  event(key: string): UsageEvent | undefined {
+    let row = this.#stmt(`SELECT id, ${EVENT_COLUMNS} FROM usage_events WHERE key = ?`).get(key) as
+      | EventRow
+      | undefined;
+    if (row === undefined) {
+      const alias = this.#alias(key);
+      if (alias !== undefined) {
+        row = this.#stmt(`SELECT id, ${EVENT_COLUMNS} FROM usage_events WHERE id = ?`).get(alias) as
+          | EventRow
+          | undefined;
+      }
+    }
+    return row === undefined ? undefined : eventOf(row);
+  }
+
+  priceId(): string | undefined {
+    const row = this.#stmt("SELECT value FROM meta WHERE key = 'price_id'").get() as
+      | { value: string }
+      | undefined;
+    return row?.value;
+  }
+
+  reprice(priceId: string, price: (e: UsageEvent) => UsageEvent): number {
+    if (this.priceId() === priceId) return 0;
+    return this.#transaction(() => {
+      let changed = 0;
+      const rows = this.#stmt(
+        `SELECT id, ${EVENT_COLUMNS} FROM usage_events WHERE cost_basis != 'reported'`,
+      ).iterate() as Iterable<EventRow>;
+      const updates: Array<[number, number | null, string]> = [];
+      for (const r of rows) {
+        const before = eventOf(r);
+        const after = price({ ...before, costUsd: undefined, costBasis: 'unknown' });
+        if (after.costUsd !== before.costUsd || after.costBasis !== before.costBasis) {
+          updates.push([r.id, after.costUsd ?? null, after.costBasis]);
+        }
+      }
+      const update = this.#stmt(
+        'UPDATE usage_events SET cost_usd = ?, cost_basis = ? WHERE id = ?',
+      );
+      for (const [id, cost, basis] of updates) {
+        update.run(cost, basis, id);
+        changed++;
+      }
+      if (changed > 0) this.#rebuildRollup();
+      this.#stmt("INSERT OR REPLACE INTO meta (key, value) VALUES ('price_id', ?)").run(priceId);
+      return changed;
+    });
+  }
+
+  #rebuildRollup(): void {
+    this.#db.exec(`
+      DELETE FROM usage_rollup;
+      INSERT INTO usage_rollup
+      SELECT (ts / 900000) * 900000, tool, model, project, session_id, count(*), sum(input),
+        sum(output), sum(cache_read), sum(cache_write_5m), sum(cache_write_1h), sum(reasoning),
+        total(CASE WHEN cost_basis = 'reported' THEN cost_usd END),
+        total(CASE WHEN cost_basis = 'computed' THEN cost_usd END),
+        sum(cost_basis = 'reported'), sum(cost_basis = 'computed'),
+        sum(cost_basis NOT IN ('reported', 'computed')), min(ts), max(ts)
+      FROM usage_events GROUP BY 1, tool, model, project, session_id;`);
+  }
+
+  close(): void {
+    this.#stmts.clear();
+    if (this.#db.isOpen) this.#db.close();
+  }
+}

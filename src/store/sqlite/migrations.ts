@@ -1,0 +1,109 @@
+// The ledger's schema, one migration per version. A database newer than this code is refused
+// rather than guessed at.
+
+import type { Database } from './driver.ts';
+
+const MIGRATIONS: readonly string[] = [
+  // 1: usage events keyed by their dedup identity, aliases from cross-source matches, the
+  // quarter-hour rollup every report reads, and the per-file cursors of the log indexer.
+  `
+  CREATE TABLE usage_events (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    ts INTEGER NOT NULL,
+    tool TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    project TEXT NOT NULL,
+    input INTEGER NOT NULL,
+    output INTEGER NOT NULL,
+    cache_read INTEGER NOT NULL,
+    cache_write_5m INTEGER NOT NULL,
+    cache_write_1h INTEGER NOT NULL,
+    reasoning INTEGER NOT NULL,
+    cost_usd REAL,
+    cost_basis TEXT NOT NULL,
+    sources INTEGER NOT NULL,
+    match TEXT
+  );
+  CREATE INDEX usage_events_session ON usage_events (session_id, ts);
+  CREATE INDEX usage_events_match ON usage_events (match) WHERE match IS NOT NULL;
+  CREATE TABLE usage_aliases (
+    key TEXT PRIMARY KEY,
+    event_id INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE usage_rollup (
+    bucket INTEGER NOT NULL,
+    tool TEXT NOT NULL,
+    model TEXT NOT NULL,
+    project TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    requests INTEGER NOT NULL,
+    input INTEGER NOT NULL,
+    output INTEGER NOT NULL,
+    cache_read INTEGER NOT NULL,
+    cache_write_5m INTEGER NOT NULL,
+    cache_write_1h INTEGER NOT NULL,
+    reasoning INTEGER NOT NULL,
+    cost_reported REAL NOT NULL,
+    cost_computed REAL NOT NULL,
+    n_reported INTEGER NOT NULL,
+    n_computed INTEGER NOT NULL,
+    n_unpriced INTEGER NOT NULL,
+    first_ts INTEGER NOT NULL,
+    last_ts INTEGER NOT NULL,
+    PRIMARY KEY (bucket, tool, model, project, session_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX usage_rollup_session ON usage_rollup (session_id);
+  CREATE TABLE file_cursors (
+    path TEXT PRIMARY KEY,
+    tool TEXT NOT NULL,
+    dev INTEGER NOT NULL,
+    ino INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ms INTEGER NOT NULL,
+    offset INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    lines INTEGER NOT NULL,
+    events INTEGER NOT NULL,
+    malformed INTEGER NOT NULL,
+    last_malformed TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export class SchemaError extends Error {
+  override name = 'SchemaError';
+}
+
+/** Brings the database to the current version, each step in its own transaction. */
+export function migrate(db: Database, file: string): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT max(version) AS v FROM schema_version').get() as {
+    v: number | null;
+  };
+  const current = row.v ?? 0;
+  if (current > SCHEMA_VERSION) {
+    throw new SchemaError(
+      `ledger ${file} has schema version ${current}, newer than this ai-observer (${SCHEMA_VERSION}); upgrade ai-observer`,
+    );
+  }
+  for (let v = current; v < SCHEMA_VERSION; v++) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(MIGRATIONS[v]!);
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(v + 1);
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// The ledger port: what the indexer, the daemon and the reports need from the store. The real
+// implementation is SQLite (sqlite/ledger.ts); memory.ts is the in-memory one; both pass the
+// contract suite in test/contract/ledger-store.ts.
+
+import type { Tool, UsageEvent } from '../domain/events.ts';
+import type { Totals } from '../domain/report.ts';
+
+/** Where the indexer is in one transcript file (DESIGN.md §4). */
+export interface Cursor {
+  path: string;
+  tool: Tool;
+  /** File identity: a file replaced under the same path has another. */
+  dev: number;
+  ino: number;
+  /** Size and mtime when last read. */
+  size: number;
+  mtimeMs: number;
+  /** Bytes consumed: everything before it ended in a newline and has been indexed. */
+  offset: number;
+  /** The format's parser state at `offset`, as JSON. */
+  state: string;
+  lines: number;
+  events: number;
+  malformed: number;
+  /** Why the last malformed line was (a short reason, never line content). */
+  lastMalformed: string;
+  updatedAt: number;
+}
+
+export interface MergeResult {
+  /** Events new to the ledger. */
+  added: number;
+  /** Known events that this sighting made fuller (more output, a reported cost, a source). */
+  updated: number;
+  /** Replays that changed nothing. */
+  unchanged: number;
+}
+
+export interface RollupFilter {
+  /** Inclusive start, ms since the epoch; rounded down to the rollup's quarter hour. */
+  since?: number | undefined;
+  /** Exclusive end, ms. */
+  until?: number | undefined;
+  tool?: Tool | undefined;
+  project?: string | undefined;
+  sessionId?: string | undefined;
+}
+
+export type RollupDimension = 'bucket' | 'tool' | 'model' | 'project' | 'session';
+
+/** Sums over a group of requests. */
+export type UsageTotals = Totals;
+
+export interface RollupRow extends UsageTotals {
+  bucket?: number;
+  tool?: Tool;
+  model?: string;
+  project?: string;
+  session?: string;
+}
+
+export interface LedgerStore {
+  /** Folds events in (one transaction): new keys are added, known ones keep the fuller record. */
+  mergeUsage(events: readonly UsageEvent[]): MergeResult;
+  /** Atomically folds a file's new events in and moves its cursor: a crash keeps both or none. */
+  commitFile(cursor: Cursor, events: readonly UsageEvent[]): MergeResult;
+  cursor(path: string): Cursor | undefined;
+  cursors(): Cursor[];
+  /** Sums grouped by the given dimensions, from the pre-aggregated rollup. */
+  rollup(filter: RollupFilter, by: readonly RollupDimension[]): RollupRow[];
+  /** The requests of one session, oldest first (for a session's detail). */
+  sessionEvents(sessionId: string, limit: number): UsageEvent[];
+  /** The event stored under a key (or an alias of it). */
+  event(key: string): UsageEvent | undefined;
+  /**
+   * Re-prices every event without a reported cost (after the price table changed) and
+   * rebuilds the rollup. `priceId` identifies the table so an unchanged one is skipped.
+   */
+  reprice(priceId: string, price: (e: UsageEvent) => UsageEvent): number;
+  /** The id of the price table the computed costs come from. */
+  priceId(): string | undefined;
+  close(): void;
+}
