@@ -90,7 +90,7 @@ test('appended lines are read once; a partial last line waits for its newline', 
   const r1 = await indexer.indexAll();
   assert.equal(r1.events, 2);
   assert.deepEqual(totals(), { requests: 2, output: 3 });
-  appendFileSync(file, line('c', 4) + '{"id":"d","ou');
+  appendFileSync(file, `${line('c', 4)}{"id":"d","ou`);
   const r2 = await indexer.indexAll();
   assert.equal(r2.events, 1, 'only the new complete line');
   assert.deepEqual(totals(), { requests: 3, output: 7 });
