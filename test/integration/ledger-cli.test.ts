@@ -104,7 +104,7 @@ describe('report over the real transcripts', () => {
     assert.equal(blocks.rows.length, 1);
     assert.equal(blocks.rows[0]?.start, '2026-11-21T07:00:00.000Z');
     const breakdown = await report(env, 'daily', '--breakdown');
-    assert.equal((breakdown.rows[0]?.breakdown as unknown[]).length, 3);
+    assert.equal((breakdown.rows[0]!.breakdown as unknown[]).length, 3);
     const text = await runCli(['report', 'daily', '--timezone', 'UTC'], { env });
     assert.match(text.stdout, /2026-11-21/);
     assert.match(text.stdout, /computed/);
