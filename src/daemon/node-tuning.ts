@@ -28,3 +28,22 @@ export function restartTuned(maxSessions: number): void {
     process.env,
   );
 }
+
+/** V8 flags for a one-off import of a large backlog of logs (BENCHMARKS.md §4). */
+export const IMPORT_FLAGS = ['--max-semi-space-size=4'];
+
+/**
+ * Starts this command over in place with IMPORT_FLAGS: V8 sizes the young generation of a
+ * busy process on a big machine at up to 128 MiB, most of a first import's peak memory.
+ * Returns when it cannot (flags already given, or no execve).
+ */
+export function restartForImport(): void {
+  if (process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) return;
+  if ((process.env.NODE_OPTIONS ?? '').includes('--max-semi-space-size')) return;
+  if (process.platform === 'win32' || typeof process.execve !== 'function') return;
+  process.execve(
+    process.execPath,
+    [process.execPath, ...IMPORT_FLAGS, ...process.execArgv, ...process.argv.slice(1)],
+    process.env,
+  );
+}

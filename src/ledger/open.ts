@@ -32,7 +32,14 @@ export interface OpenLedgerOptions {
   /** Bring the index up to date when this process is the writer (reports: yes). */
   index: boolean;
   onProgress?: (p: Progress) => void;
+  /**
+   * Called before a first import of more than LARGE_IMPORT_BYTES, with the ledger closed: the
+   * CLI restarts itself there with a small young generation (it does not return then).
+   */
+  beforeLargeImport?: () => void;
 }
+
+export const LARGE_IMPORT_BYTES = 64 * 1024 * 1024;
 
 /** The ledger as the writer: the lock held, prices applied, and an indexer over the logs. */
 export interface LedgerWriter {
@@ -84,8 +91,20 @@ export function openLedgerWriter(
 
 export async function openLedger(opts: OpenLedgerOptions): Promise<OpenLedger> {
   const { config, paths } = opts;
-  const writer = openLedgerWriter(config, paths, opts.env);
+  let writer = openLedgerWriter(config, paths, opts.env);
+  if (
+    writer !== undefined &&
+    opts.index &&
+    opts.beforeLargeImport !== undefined &&
+    writer.store.cursors().length === 0 &&
+    writer.indexer.pendingBytes() > LARGE_IMPORT_BYTES
+  ) {
+    writer.close();
+    opts.beforeLargeImport();
+    writer = openLedgerWriter(config, paths, opts.env);
+  }
   if (writer !== undefined) {
+    const w = writer;
     let indexed: IndexRun | undefined;
     try {
       if (opts.index && config.ledger.enabled)

@@ -56,9 +56,9 @@ export class MemoryLedger implements LedgerStore {
     return best;
   }
 
-  commitFile(cursor: Cursor, events: readonly UsageEvent[]): MergeResult {
+  commitFiles(cursors: readonly Cursor[], events: readonly UsageEvent[]): MergeResult {
     const result = this.mergeUsage(events);
-    this.#cursors.set(cursor.path, { ...cursor });
+    for (const c of cursors) this.#cursors.set(c.path, { ...c });
     return result;
   }
 

@@ -62,8 +62,11 @@ export interface RollupRow extends UsageTotals {
 export interface LedgerStore {
   /** Folds events in (one transaction): new keys are added, known ones keep the fuller record. */
   mergeUsage(events: readonly UsageEvent[]): MergeResult;
-  /** Atomically folds a file's new events in and moves its cursor: a crash keeps both or none. */
-  commitFile(cursor: Cursor, events: readonly UsageEvent[]): MergeResult;
+  /**
+   * Atomically folds files' new events in and moves their cursors: a crash keeps both or
+   * none. The cursors cover exactly the events given (several files per commit on an import).
+   */
+  commitFiles(cursors: readonly Cursor[], events: readonly UsageEvent[]): MergeResult;
   cursor(path: string): Cursor | undefined;
   cursors(): Cursor[];
   /** Sums grouped by the given dimensions, from the pre-aggregated rollup. */

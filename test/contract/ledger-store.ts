@@ -91,6 +91,19 @@ export function ledgerContract(name: string, open: () => LedgerStore): void {
     assert.deepEqual(s.rollup({}, ['tool']), []);
   });
 
+  withStore('one batch holding several sightings of a request keeps the fullest', (s) => {
+    s.mergeUsage([
+      usage({ key: 'r1', tokens: tokens({ input: 100, output: 3 }) }),
+      usage({ key: 'r1', tokens: tokens({ input: 100, output: 30 }) }),
+      usage({ key: 'r1', tokens: tokens({ input: 100, output: 8 }) }),
+      usage({ key: 'r2', ts: T0 + 1 }),
+    ]);
+    const t = total(s);
+    assert.equal(t.requests, 2);
+    assert.equal(t.tokens.output, 40);
+    assert.equal(s.event('r1')?.tokens.output, 30);
+  });
+
   withStore('replaying anything changes nothing', (s) => {
     const events = [usage({ key: 'a' }), usage({ key: 'b', ts: T0 + 1 })];
     s.mergeUsage(events);
@@ -182,15 +195,15 @@ export function ledgerContract(name: string, open: () => LedgerStore): void {
     assert.equal(total(s).requests, 3, 'a telemetry record an hour away is another request');
   });
 
-  withStore('commitFile stores the cursor with the events', (s) => {
+  withStore('commitFiles stores the cursors with the events', (s) => {
     const c = cursor({ state: '{"sessionId":"s1"}', malformed: 2, lastMalformed: 'not JSON' });
-    s.commitFile(c, [usage({ key: 'a' })]);
+    s.commitFiles([c], [usage({ key: 'a' })]);
     assert.deepEqual(s.cursor(c.path), c);
-    s.commitFile({ ...c, offset: 200, size: 200 }, []);
+    s.commitFiles([{ ...c, offset: 200, size: 200 }, cursor({ path: '/logs/b.jsonl' })], []);
     assert.equal(s.cursor(c.path)?.offset, 200);
     assert.deepEqual(
       s.cursors().map((x) => x.path),
-      ['/logs/a.jsonl'],
+      ['/logs/a.jsonl', '/logs/b.jsonl'],
     );
     assert.equal(s.cursor('/nope'), undefined);
     assert.equal(total(s).requests, 1);

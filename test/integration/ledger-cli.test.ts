@@ -171,15 +171,16 @@ test('a kill -9 in the middle of a first import: the next run totals what a clea
 
   const env = { AI_OBSERVER_HOME: scratchHome(), HOME: home };
   let killedMidway = false;
-  for (const delay of [250, 400, 600]) {
+  for (const delay of [150, 250, 350, 500, 700]) {
     const child = spawn(process.execPath, [MAIN, 'report', 'daily', '--json'], {
       env: childEnv(env),
       stdio: 'ignore',
     });
+    const closed = new Promise((r) => child.once('close', r));
     await new Promise((r) => setTimeout(r, delay));
-    const running = child.exitCode === null;
+    const running = child.exitCode === null && child.signalCode === null;
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('close', r));
+    await closed;
     if (running) killedMidway = true;
   }
   assert.ok(killedMidway, 'at least one run was killed before it finished');

@@ -5,7 +5,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildBlocks, burnRate, project } from '../../src/domain/blocks.ts';
 import type { TokenCounts, UsageEvent } from '../../src/domain/events.ts';
-import { parseDate, periodLabel, startOfLocalDay, tzOffset } from '../../src/domain/periods.ts';
+import {
+  LOCAL_ZONE,
+  parseDate,
+  periodLabel,
+  startOfLocalDay,
+  startOfToday,
+  tzOffset,
+} from '../../src/domain/periods.ts';
 import {
   basisOf,
   emptyTotals,
@@ -38,6 +45,23 @@ test('time zone offsets, including across DST and half-hour zones', () => {
   ];
   for (const [ts, tz, minutes] of cases)
     assert.equal(tzOffset(ts, tz) / 60_000, minutes, `${tz} ${new Date(ts).toISOString()}`);
+});
+
+test('the process’s own zone answers without Intl, like the named zone it is', () => {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  for (const ts of [
+    Date.UTC(2026, 0, 15, 12),
+    Date.UTC(2026, 6, 15, 12),
+    Date.UTC(2026, 10, 21, 23, 30),
+  ]) {
+    assert.equal(tzOffset(ts, LOCAL_ZONE), tzOffset(ts, zone));
+    assert.equal(periodLabel(ts, 'daily', LOCAL_ZONE), periodLabel(ts, 'daily', zone));
+  }
+  const now = Date.UTC(2026, 10, 21, 15);
+  const midnight = new Date(now);
+  midnight.setHours(0, 0, 0, 0);
+  assert.equal(startOfToday(now, undefined), midnight.getTime());
+  assert.equal(startOfToday(now, 'Asia/Kolkata'), Date.UTC(2026, 10, 20, 18, 30));
 });
 
 test('period labels: local day, ISO week (Monday), month', () => {

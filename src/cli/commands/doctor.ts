@@ -65,7 +65,7 @@ export async function doctor(argv: string[]): Promise<number> {
 
   const sources: SourceReport[] = [];
   for (const s of logSources(config.ledger, env)) {
-    const found = await listFiles(s.format, s.roots);
+    const found = listFiles(s.format, s.roots);
     const report: SourceReport = {
       tool: s.format.tool,
       roots: s.roots.map((p) => ({ path: p, exists: existsSync(p) })),

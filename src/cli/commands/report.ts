@@ -12,8 +12,9 @@ import {
   parseDate,
   type Period,
   startOfLocalDay,
-  systemTimeZone,
+  LOCAL_ZONE,
 } from '../../domain/periods.ts';
+import { localZoneName } from '../local-zone.ts';
 import {
   type figures,
   grandTotal,
@@ -22,10 +23,10 @@ import {
   type RollupLike,
   sessionRows,
 } from '../../domain/report.ts';
+import { restartForImport } from '../../daemon/node-tuning.ts';
 import { openLedger } from '../../ledger/open.ts';
 import type { RollupFilter } from '../../store/types.ts';
 import { progressBar } from '../render/progress.ts';
-import { renderReport } from '../render/report-table.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const REPORT_HELP = `Usage: ai-observer report <daily|weekly|monthly|session|blocks|models> [options]
@@ -95,8 +96,8 @@ export async function report(argv: string[]): Promise<number> {
   const env = process.env;
   const paths = resolvePaths(env);
   const config = loadConfig(paths.configFile, env);
-  const tz = values.timezone ?? (config.report.timezone || systemTimeZone());
-  if (!validTimeZone(tz)) throw new UsageError(`unknown --timezone "${tz}"`);
+  const tz = values.timezone ?? config.report.timezone;
+  if (tz !== LOCAL_ZONE && !validTimeZone(tz)) throw new UsageError(`unknown --timezone "${tz}"`);
   const filter: RollupFilter = {};
   if (values.since !== undefined) filter.since = dayStart('--since', values.since, tz, false);
   if (values.until !== undefined) filter.until = dayStart('--until', values.until, tz, true);
@@ -112,6 +113,7 @@ export async function report(argv: string[]): Promise<number> {
     paths,
     env,
     index: values['no-index'] !== true,
+    beforeLargeImport: restartForImport,
     ...(bar !== undefined ? { onProgress: (p) => bar.update(p) } : {}),
   });
   bar?.done();
@@ -131,14 +133,18 @@ export async function report(argv: string[]): Promise<number> {
     );
     const header = {
       report: kind,
-      timezone: tz,
+      timezone: tz === LOCAL_ZONE ? localZoneName() : tz,
       since: values.since ?? null,
       until: values.until ?? null,
       tool: filter.tool ?? null,
       project: filter.project ?? null,
     };
     if (values.json) process.stdout.write(`${JSON.stringify({ ...header, ...out })}\n`);
-    else process.stdout.write(`${renderReport(kind, header, out)}\n`);
+    else {
+      // The table library is only needed for people, not for scripts.
+      const { renderReport } = await import('../render/report-table.ts');
+      process.stdout.write(`${renderReport(kind, header, out)}\n`);
+    }
     return 0;
   } finally {
     ledger.close();

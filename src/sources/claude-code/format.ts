@@ -122,6 +122,9 @@ function parseUsageLine(line: string, state: ClaudeState): ParsedLine {
 
 export const claudeCodeFormat: LogFormat<ClaudeState> = {
   tool: 'claude-code',
+  // Most of a transcript's bytes are prompts and tool output: the indexer skips lines without
+  // this before decoding them (parseLine applies the same rule to what it is given).
+  billingMarker: '"usage"',
 
   matches(relPath) {
     return relPath.endsWith('.jsonl');

@@ -3,12 +3,14 @@
 // from the start (the ledger's keys keep that from counting anything twice), and the cursor
 // committed in the same transaction as the events it covers.
 
-import { statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import type { UsageEvent } from '../../domain/events.ts';
-import type { Cursor, LedgerStore } from '../../store/types.ts';
+import type { Cursor } from '../../store/types.ts';
 import type { LogFormat, SourceFile } from '../types.ts';
 import { readLines } from './line-chunks.ts';
+
+/** Takes a file's cursor with the events read up to it, to commit them together. */
+export type CommitFile = (cursor: Cursor, events: UsageEvent[]) => void;
 
 export interface IndexFileOptions {
   /** Fills in computed costs before the events reach the ledger. */
@@ -38,9 +40,10 @@ const OPEN = 0x7b;
 const CLOSE = 0x7d;
 
 export async function indexFile(
-  store: LedgerStore,
+  previous: Cursor | undefined,
   file: SourceFile,
   format: LogFormat<unknown>,
+  commitFile: CommitFile,
   opts: IndexFileOptions,
 ): Promise<FileIndexResult> {
   const result: FileIndexResult = {
@@ -52,7 +55,6 @@ export async function indexFile(
     events: 0,
     malformed: 0,
   };
-  const previous = store.cursor(file.path);
   // A warm report checks every file: a stat is enough to see that nothing changed.
   const seen = statSync(file.path);
   if (
@@ -65,9 +67,9 @@ export async function indexFile(
     result.unchanged = true;
     return result;
   }
-  const fh = await open(file.path, 'r');
+  const fd = openSync(file.path, 'r');
   try {
-    const st = await fh.stat();
+    const st = fstatSync(fd);
     const sameFile =
       previous !== undefined &&
       previous.dev === st.dev &&
@@ -96,9 +98,12 @@ export async function indexFile(
     const commitEvery = opts.commitEvery ?? 5000;
     const marker =
       format.billingMarker === undefined ? undefined : Buffer.from(format.billingMarker);
-    /** Where the marker next occurs in the current buffer (-1: nowhere after `markerFrom`). */
+    /**
+     * Where the marker next occurs in the current chunk (found once per stretch of lines
+     * without it); `markerBuf` is cleared when the reader moves to the next chunk.
+     */
     let markerBuf: Buffer | undefined;
-    let markerAt = -1;
+    let markerAt = Number.POSITIVE_INFINITY;
     let read = cursor.offset;
 
     const malformed = (reason: string) => {
@@ -110,11 +115,11 @@ export async function indexFile(
       cursor.offset = offset;
       cursor.state = JSON.stringify(state);
       cursor.updatedAt = opts.now();
-      store.commitFile(cursor, pending);
+      commitFile({ ...cursor }, pending);
       pending = [];
     };
 
-    const end = await readLines(fh, cursor.offset, st.size, {
+    const end = await readLines(fd, cursor.offset, st.size, {
       line(buf, start, stop, next) {
         cursor.lines++;
         result.lines++;
@@ -123,11 +128,12 @@ export async function indexFile(
         read = next;
         if (stop === start) return;
         if (marker !== undefined) {
-          if (markerBuf !== buf || (markerAt !== -1 && markerAt < start)) {
+          if (markerBuf !== buf || markerAt < start) {
             markerBuf = buf;
-            markerAt = buf.indexOf(marker, start);
+            const at = buf.indexOf(marker, start);
+            markerAt = at === -1 ? Number.POSITIVE_INFINITY : at;
           }
-          if (markerAt === -1 || markerAt >= stop) {
+          if (markerAt >= stop) {
             // Cannot bill: only check that it is one JSON object, as a parse would.
             if (buf[start] !== OPEN || buf[stop - 1] !== CLOSE) malformed('not a JSON object');
             return;
@@ -150,6 +156,7 @@ export async function indexFile(
         malformed('line longer than 64 MiB');
       },
       async chunkDone(consumed) {
+        markerBuf = undefined;
         if (pending.length >= commitEvery) commit(consumed);
         if (opts.yieldBetweenChunks !== undefined) await opts.yieldBetweenChunks();
       },
@@ -159,6 +166,6 @@ export async function indexFile(
     commit(end);
     return result;
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }

@@ -4,7 +4,7 @@
 
 import { statSync } from 'node:fs';
 import type { UsageEvent } from '../../domain/events.ts';
-import type { LedgerStore } from '../../store/types.ts';
+import type { Cursor, LedgerStore } from '../../store/types.ts';
 import type { LogFormat } from '../types.ts';
 import { type FileIndexResult, indexFile } from './index-file.ts';
 import { type FoundFile, listFiles, underRoot } from './walk.ts';
@@ -60,10 +60,18 @@ export class LogIndexer {
     return this.#sources.flatMap((s) => s.roots);
   }
 
-  async #files(): Promise<FoundFile[]> {
+  #files(): FoundFile[] {
     const all: FoundFile[] = [];
-    for (const s of this.#sources) all.push(...(await listFiles(s.format, s.roots)));
+    for (const s of this.#sources) all.push(...listFiles(s.format, s.roots));
     return all;
+  }
+
+  /** Bytes not yet indexed, over every file (a stat each). */
+  pendingBytes(): number {
+    return this.#pendingBytes(
+      this.#files(),
+      new Map(this.#store.cursors().map((c) => [c.path, c])),
+    );
   }
 
   /** Indexes whatever is new in every file; `onProgress` hears about bytes as they are read. */
@@ -95,12 +103,16 @@ export class LogIndexer {
   }
 
   async #indexAll(onProgress?: (p: Progress) => void): Promise<IndexRun> {
-    return this.#indexFound(await this.#files(), onProgress);
+    return this.#indexFound(this.#files(), onProgress);
   }
 
   async #indexFound(files: FoundFile[], onProgress?: (p: Progress) => void): Promise<IndexRun> {
     const now = this.#opts.now ?? Date.now;
     const started = now();
+    // One query for every cursor, and commits that span files: a first import of thousands
+    // of small transcripts is a few transactions, not thousands.
+    const cursors = new Map(this.#store.cursors().map((c) => [c.path, c]));
+    const batch = new CommitBatch(this.#store);
     const run: IndexRun = {
       files: files.length,
       changedFiles: 0,
@@ -112,11 +124,11 @@ export class LogIndexer {
       ms: 0,
     };
     const progress: Progress = { done: 0, total: 0 };
-    if (onProgress !== undefined) progress.total = this.#pendingBytes(files);
+    if (onProgress !== undefined) progress.total = this.#pendingBytes(files, cursors);
     for (const { file, format } of files) {
       let r: FileIndexResult;
       try {
-        r = await indexFile(this.#store, file, format, {
+        r = await indexFile(cursors.get(file.path), file, format, batch.add, {
           price: this.#opts.price,
           now,
           ...(onProgress !== undefined
@@ -144,16 +156,17 @@ export class LogIndexer {
       run.events += r.events;
       run.malformed += r.malformed;
     }
+    batch.flush();
     run.ms = now() - started;
     return run;
   }
 
-  #pendingBytes(files: FoundFile[]): number {
+  #pendingBytes(files: FoundFile[], cursors: Map<string, Cursor>): number {
     let total = 0;
     for (const { file } of files) {
       try {
         const st = statSync(file.path);
-        const c = this.#store.cursor(file.path);
+        const c = cursors.get(file.path);
         total +=
           c !== undefined && c.ino === st.ino && st.size >= c.offset ? st.size - c.offset : st.size;
       } catch {
@@ -161,5 +174,29 @@ export class LogIndexer {
       }
     }
     return total;
+  }
+}
+
+/** Files' cursors and events gathered across files and committed together. */
+class CommitBatch {
+  readonly #store: LedgerStore;
+  #cursors = new Map<string, Cursor>();
+  #events: UsageEvent[] = [];
+
+  constructor(store: LedgerStore) {
+    this.#store = store;
+  }
+
+  readonly add = (cursor: Cursor, events: UsageEvent[]): void => {
+    this.#cursors.set(cursor.path, cursor);
+    for (const e of events) this.#events.push(e);
+    if (this.#events.length >= 20_000 || this.#cursors.size >= 1000) this.flush();
+  };
+
+  flush(): void {
+    if (this.#cursors.size === 0) return;
+    this.#store.commitFiles([...this.#cursors.values()], this.#events);
+    this.#cursors = new Map();
+    this.#events = [];
   }
 }

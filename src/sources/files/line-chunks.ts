@@ -2,7 +2,7 @@
 // chunks is joined, a last line without its newline is left for the next read, and no more
 // than one chunk (plus one line) is ever held in memory.
 
-import type { FileHandle } from 'node:fs/promises';
+import { readSync } from 'node:fs';
 
 export const CHUNK_BYTES = 1024 * 1024;
 /** Longer lines are skipped as malformed rather than buffered without bound. */
@@ -11,7 +11,7 @@ export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 export interface LineVisitor {
   /**
    * One complete line: bytes `[start, end)` of `buf` (newline and a trailing CR excluded);
-   * `next` is the file offset just past its newline.
+   * `next` is the file offset just past its newline. `buf` is reused for the next chunk.
    */
   line(buf: Buffer, start: number, end: number, next: number): void;
   /** A line longer than MAX_LINE_BYTES, skipped up to `next`. */
@@ -25,51 +25,73 @@ export interface LineVisitor {
  * the bytes from there on (a line still being written) are read again next time.
  */
 export async function readLines(
-  fh: FileHandle,
+  fd: number,
   from: number,
   to: number,
   visit: LineVisitor,
   chunkBytes = CHUNK_BYTES,
 ): Promise<number> {
   let position = from;
-  /** File offset of `carry[0]`: the start of the line not yet complete. */
+  /** File offset of `work[0]`: the start of the line not yet complete. */
   let lineStart = from;
-  let carry: Buffer | undefined;
+  // One buffer for the whole file: the unfinished line moves to its front and the next chunk
+  // is read after it (a fresh buffer per chunk would leave a gigabyte of garbage behind on a
+  // first import, and the memory it takes until it is collected).
+  let work = takeBuffer(chunkBytes * 2);
+  let have = 0;
   let skipping = false;
-  const chunk = Buffer.allocUnsafe(chunkBytes);
   while (position < to) {
-    const { bytesRead } = await fh.read(chunk, 0, Math.min(chunkBytes, to - position), position);
+    if (work.length - have < chunkBytes) {
+      const bigger = Buffer.allocUnsafe(Math.max(work.length * 2, have + chunkBytes));
+      work.copy(bigger, 0, 0, have);
+      work = bigger;
+    }
+    // Synchronous reads: a chunk from the page cache takes well under a millisecond, and the
+    // caller yields between chunks when it has other work to let through.
+    const bytesRead = readSync(fd, work, have, Math.min(chunkBytes, to - position), position);
     if (bytesRead === 0) break;
     position += bytesRead;
-    const fresh = chunk.subarray(0, bytesRead);
-    const buf = carry === undefined ? fresh : Buffer.concat([carry, fresh]);
+    const end = have + bytesRead;
     const base = lineStart;
     let start = 0;
     for (;;) {
-      const nl = buf.indexOf(10, start);
-      if (nl < 0) break;
+      const nl = work.indexOf(10, start);
+      if (nl < 0 || nl >= end) break;
       const next = base + nl + 1;
       if (skipping) {
         skipping = false;
         visit.oversized(next);
       } else {
-        const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
-        visit.line(buf, start, end, next);
+        const stop = nl > start && work[nl - 1] === 13 ? nl - 1 : nl;
+        visit.line(work, start, stop, next);
       }
       start = nl + 1;
       lineStart = next;
     }
-    const rest = buf.length - start;
+    const rest = end - start;
     if (rest > MAX_LINE_BYTES) {
       // Drop what we hold of the giant line; its end is skipped when its newline comes.
       skipping = true;
-      carry = undefined;
+      have = 0;
       lineStart = position;
     } else {
-      // Copied: `chunk` is reused by the next read.
-      carry = rest === 0 ? undefined : Buffer.from(buf.subarray(start));
+      work.copy(work, 0, start, end);
+      have = rest;
     }
     await visit.chunkDone(lineStart);
   }
+  spare = work;
   return lineStart;
+}
+
+/**
+ * The work buffer of the last read, kept for the next file: a first import reads thousands
+ * of files, and a fresh 2 MiB buffer for each is gigabytes of memory waiting for the GC.
+ */
+let spare: Buffer | undefined;
+
+function takeBuffer(size: number): Buffer {
+  const b = spare;
+  spare = undefined;
+  return b !== undefined && b.length >= size ? b : Buffer.allocUnsafe(size);
 }

@@ -1,7 +1,7 @@
 // Lists a format's files under its roots. A missing root is no error: most users have only
 // some of the tools.
 
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { LogFormat, SourceFile } from '../types.ts';
 
@@ -10,15 +10,13 @@ export interface FoundFile {
   format: LogFormat<unknown>;
 }
 
-export async function listFiles(
-  format: LogFormat<unknown>,
-  roots: readonly string[],
-): Promise<FoundFile[]> {
+/** Synchronous: one recursive listing is far cheaper than thousands of awaited ones. */
+export function listFiles(format: LogFormat<unknown>, roots: readonly string[]): FoundFile[] {
   const out: FoundFile[] = [];
   for (const root of roots) {
     let names: string[];
     try {
-      names = await readdir(root, { recursive: true });
+      names = readdirSync(root, { recursive: true }) as string[];
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') continue;

@@ -110,6 +110,104 @@ function cursorOf(r: CursorRow): Cursor {
 const EVENT_COLUMNS =
   'key, ts, tool, session_id, model, project, input, output, cache_read, cache_write_5m, cache_write_1h, reasoning, cost_usd, cost_basis, sources, match';
 
+function eventValues(e: UsageEvent): Array<string | number | null> {
+  const t = e.tokens;
+  return [
+    e.key,
+    e.ts,
+    e.tool,
+    e.sessionId,
+    e.model,
+    e.project ?? '',
+    t.input,
+    t.output,
+    t.cacheRead,
+    t.cacheWrite5m,
+    t.cacheWrite1h,
+    t.reasoning,
+    e.costUsd ?? null,
+    e.costBasis,
+    sourceBits(e.sources),
+    e.match ?? null,
+  ];
+}
+
+interface RollupDelta {
+  bucket: number;
+  tool: string;
+  model: string;
+  project: string;
+  session: string;
+  requests: number;
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  reasoning: number;
+  costReported: number;
+  costComputed: number;
+  nReported: number;
+  nComputed: number;
+  nUnpriced: number;
+  firstTs: number;
+  lastTs: number;
+}
+
+/** What a batch adds to (or takes back from) each rollup row, summed before it is written. */
+class RollupDeltas extends Map<string, RollupDelta> {
+  shrunk = false;
+
+  add(e: UsageEvent, sign: 1 | -1): void {
+    if (sign < 0) this.shrunk = true;
+    const bucket = bucketOf(e.ts);
+    const project = e.project ?? '';
+    const id = `${bucket}\u0000${e.tool}\u0000${e.model}\u0000${project}\u0000${e.sessionId}`;
+    let d = this.get(id);
+    if (d === undefined) {
+      d = {
+        bucket,
+        tool: e.tool,
+        model: e.model,
+        project,
+        session: e.sessionId,
+        requests: 0,
+        input: 0,
+        output: 0,
+        cacheRead: 0,
+        cacheWrite5m: 0,
+        cacheWrite1h: 0,
+        reasoning: 0,
+        costReported: 0,
+        costComputed: 0,
+        nReported: 0,
+        nComputed: 0,
+        nUnpriced: 0,
+        firstTs: e.ts,
+        lastTs: e.ts,
+      };
+      this.set(id, d);
+    }
+    const t = e.tokens;
+    d.requests += sign;
+    d.input += sign * t.input;
+    d.output += sign * t.output;
+    d.cacheRead += sign * t.cacheRead;
+    d.cacheWrite5m += sign * t.cacheWrite5m;
+    d.cacheWrite1h += sign * t.cacheWrite1h;
+    d.reasoning += sign * t.reasoning;
+    if (e.costBasis === 'reported') {
+      d.costReported += sign * (e.costUsd ?? 0);
+      d.nReported += sign;
+    } else if (e.costBasis === 'computed') {
+      d.costComputed += sign * (e.costUsd ?? 0);
+      d.nComputed += sign;
+    } else d.nUnpriced += sign;
+    d.firstTs = Math.min(d.firstTs, e.ts);
+    d.lastTs = Math.max(d.lastTs, e.ts);
+  }
+}
+
 const DIMENSION_COLUMN: Record<RollupDimension, string> = {
   bucket: 'bucket',
   tool: 'tool',
@@ -168,51 +266,80 @@ export class SqliteLedger implements LedgerStore {
     return this.#transaction(() => this.#mergeAll(events));
   }
 
-  commitFile(cursor: Cursor, events: readonly UsageEvent[]): MergeResult {
+  commitFiles(cursors: readonly Cursor[], events: readonly UsageEvent[]): MergeResult {
     return this.#transaction(() => {
       const result = this.#mergeAll(events);
-      this.#stmt(
+      const put = this.#stmt(
         `INSERT OR REPLACE INTO file_cursors (path, tool, dev, ino, size, mtime_ms, offset, state, lines, events, malformed, last_malformed, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        cursor.path,
-        cursor.tool,
-        cursor.dev,
-        cursor.ino,
-        cursor.size,
-        cursor.mtimeMs,
-        cursor.offset,
-        cursor.state,
-        cursor.lines,
-        cursor.events,
-        cursor.malformed,
-        cursor.lastMalformed,
-        cursor.updatedAt,
       );
+      for (const c of cursors) {
+        put.run(
+          c.path,
+          c.tool,
+          c.dev,
+          c.ino,
+          c.size,
+          c.mtimeMs,
+          c.offset,
+          c.state,
+          c.lines,
+          c.events,
+          c.malformed,
+          c.lastMalformed,
+          c.updatedAt,
+        );
+      }
       return result;
     });
   }
 
   #mergeAll(events: readonly UsageEvent[]): MergeResult {
     const result: MergeResult = { added: 0, updated: 0, unchanged: 0 };
-    let shrunk = false;
+    // Sightings of one request in one batch (a streamed response's lines) meet here first:
+    // one row write per request, not per line.
+    const batch = new Map<string, UsageEvent>();
     for (const e of events) {
-      const existing = this.#find(e);
-      if (existing === undefined) {
-        this.#insert(e);
-        this.#roll(e, 1);
+      const prev = batch.get(e.key);
+      if (prev === undefined) {
+        batch.set(e.key, e);
+        continue;
+      }
+      const merged = mergeUsage(prev, e);
+      if (merged === undefined) result.unchanged++;
+      else {
+        batch.set(e.key, merged);
+        result.updated++;
+      }
+    }
+    const rollup = new RollupDeltas();
+    const tryInsert = this.#stmt(
+      `INSERT INTO usage_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO NOTHING`,
+    );
+    for (const e of batch.values()) {
+      // Without a match to look for, the insert itself tells whether the key is new.
+      if (e.match === undefined && Number(tryInsert.run(...eventValues(e)).changes) === 1) {
+        rollup.add(e, 1);
         result.added++;
         continue;
       }
-      const merged = mergeUsage(eventOf(existing), e);
+      const existing = this.#find(e);
+      if (existing === undefined) {
+        tryInsert.run(...eventValues(e));
+        rollup.add(e, 1);
+        result.added++;
+        continue;
+      }
+      const before = eventOf(existing);
+      const merged = mergeUsage(before, e);
       if (merged === undefined) {
         result.unchanged++;
         continue;
       }
       this.#update(existing.id, merged);
-      this.#roll(eventOf(existing), -1);
-      this.#roll(merged, 1);
-      shrunk = true;
+      rollup.add(before, -1);
+      rollup.add(merged, 1);
       result.updated++;
       if (merged.key !== e.key && this.#alias(e.key) === undefined) {
         this.#stmt('INSERT INTO usage_aliases (key, event_id) VALUES (?, ?)').run(
@@ -221,7 +348,7 @@ export class SqliteLedger implements LedgerStore {
         );
       }
     }
-    if (shrunk) this.#stmt('DELETE FROM usage_rollup WHERE requests = 0').run();
+    this.#applyRollup(rollup);
     return result;
   }
 
@@ -256,30 +383,6 @@ export class SqliteLedger implements LedgerStore {
       | undefined;
   }
 
-  #insert(e: UsageEvent): void {
-    const t = e.tokens;
-    this.#stmt(
-      `INSERT INTO usage_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      e.key,
-      e.ts,
-      e.tool,
-      e.sessionId,
-      e.model,
-      e.project ?? '',
-      t.input,
-      t.output,
-      t.cacheRead,
-      t.cacheWrite5m,
-      t.cacheWrite1h,
-      t.reasoning,
-      e.costUsd ?? null,
-      e.costBasis,
-      sourceBits(e.sources),
-      e.match ?? null,
-    );
-  }
-
   #update(id: number, e: UsageEvent): void {
     const t = e.tokens;
     this.#stmt(
@@ -303,12 +406,9 @@ export class SqliteLedger implements LedgerStore {
     );
   }
 
-  /** Adds (sign 1) or takes back (sign −1) one event's share of its rollup row. */
-  #roll(e: UsageEvent, sign: 1 | -1): void {
-    const t = e.tokens;
-    const reported = e.costBasis === 'reported';
-    const computed = e.costBasis === 'computed';
-    this.#stmt(
+  #applyRollup(deltas: RollupDeltas): void {
+    if (deltas.size === 0) return;
+    const upsert = this.#stmt(
       `INSERT INTO usage_rollup (bucket, tool, model, project, session_id, requests, input, output,
          cache_read, cache_write_5m, cache_write_1h, reasoning, cost_reported, cost_computed,
          n_reported, n_computed, n_unpriced, first_ts, last_ts)
@@ -325,27 +425,31 @@ export class SqliteLedger implements LedgerStore {
          n_computed = n_computed + excluded.n_computed,
          n_unpriced = n_unpriced + excluded.n_unpriced,
          first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`,
-    ).run(
-      bucketOf(e.ts),
-      e.tool,
-      e.model,
-      e.project ?? '',
-      e.sessionId,
-      sign,
-      sign * t.input,
-      sign * t.output,
-      sign * t.cacheRead,
-      sign * t.cacheWrite5m,
-      sign * t.cacheWrite1h,
-      sign * t.reasoning,
-      reported ? sign * (e.costUsd ?? 0) : 0,
-      computed ? sign * (e.costUsd ?? 0) : 0,
-      reported ? sign : 0,
-      computed ? sign : 0,
-      reported || computed ? 0 : sign,
-      e.ts,
-      e.ts,
     );
+    for (const d of deltas.values()) {
+      upsert.run(
+        d.bucket,
+        d.tool,
+        d.model,
+        d.project,
+        d.session,
+        d.requests,
+        d.input,
+        d.output,
+        d.cacheRead,
+        d.cacheWrite5m,
+        d.cacheWrite1h,
+        d.reasoning,
+        d.costReported,
+        d.costComputed,
+        d.nReported,
+        d.nComputed,
+        d.nUnpriced,
+        d.firstTs,
+        d.lastTs,
+      );
+    }
+    if (deltas.shrunk) this.#stmt('DELETE FROM usage_rollup WHERE requests = 0').run();
   }
 
   cursor(path: string): Cursor | undefined {
