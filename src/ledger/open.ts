@@ -107,13 +107,12 @@ export async function openLedger(opts: OpenLedgerOptions): Promise<OpenLedger> {
     const w = writer;
     let indexed: IndexRun | undefined;
     try {
-      if (opts.index && config.ledger.enabled)
-        indexed = await writer.indexer.indexAll(opts.onProgress);
+      if (opts.index && config.ledger.enabled) indexed = await w.indexer.indexAll(opts.onProgress);
     } catch (err) {
-      writer.close();
+      w.close();
       throw err;
     }
-    return { store: writer.store, agentPid: undefined, indexed, close: () => writer.close() };
+    return { store: w.store, agentPid: undefined, indexed, close: () => w.close() };
   }
   const agentPid = lockHolder(lockFile(paths));
   const file = ledgerFile(paths);

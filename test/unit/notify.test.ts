@@ -182,16 +182,19 @@ describe('createNotifier with real processes', { skip: process.platform === 'win
     notifier.notify(n);
     notifier.notify({ title: '-x needs you', body: HOSTILE_BODY, urgency: 'critical' });
     await notifier.close();
-    assert.deepEqual(await f.calls(), [
-      [
-        '--app-name=ai-observer',
-        '--urgency=normal',
-        '--',
-        'Claude Code finished',
-        'app · session abc',
-      ],
-      ['--app-name=ai-observer', '--urgency=critical', '--', '-x needs you', HOSTILE_BODY],
-    ]);
+    assert.deepEqual(
+      inAnyOrder(await f.calls()),
+      inAnyOrder([
+        [
+          '--app-name=ai-observer',
+          '--urgency=normal',
+          '--',
+          'Claude Code finished',
+          'app · session abc',
+        ],
+        ['--app-name=ai-observer', '--urgency=critical', '--', '-x needs you', HOSTILE_BODY],
+      ]),
+    );
     assert.deepEqual(errors, []);
     assert.deepEqual(notifier.stats(), { sent: 2, dropped: 0, failed: 0, active: 0 });
   });
@@ -207,10 +210,16 @@ describe('createNotifier with real processes', { skip: process.platform === 'win
     notifier.notify(n);
     notifier.notify({ title: HOSTILE_TITLE, body: 'a\\b "c"', urgency: 'critical' });
     await notifier.close();
-    assert.deepEqual(await f.calls(), [
-      ['-e', 'display notification "app · session abc" with title "Claude Code finished"'],
-      ['-e', 'display notification "a\\\\b \\"c\\"" with title "Claude \\"; rm -rf / # finished"'],
-    ]);
+    assert.deepEqual(
+      inAnyOrder(await f.calls()),
+      inAnyOrder([
+        ['-e', 'display notification "app · session abc" with title "Claude Code finished"'],
+        [
+          '-e',
+          'display notification "a\\\\b \\"c\\"" with title "Claude \\"; rm -rf / # finished"',
+        ],
+      ]),
+    );
   });
 
   test('Windows: powershell argv with an encoded toast script', async () => {
@@ -382,3 +391,8 @@ describe('createNotifier with real processes', { skip: process.platform === 'win
     assert.deepEqual(notifier.stats(), { sent: 0, dropped: 0, failed: 0, active: 0 });
   });
 });
+
+/** Notifications run as concurrent processes: the order they record their calls in is theirs. */
+function inAnyOrder(calls: string[][]): string[][] {
+  return [...calls].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
