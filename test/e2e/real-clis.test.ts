@@ -16,6 +16,12 @@ import {
 } from '../support/cli.ts';
 import { type MockModelApi, startMockModelApi } from '../support/mock-model-api.ts';
 import {
+  claudePrinted,
+  codexPrinted,
+  geminiPrinted,
+  type Printed,
+} from '../support/printed-usage.ts';
+import {
   type ClaudeProtocol,
   type CliName,
   type CodexProtocol,
@@ -30,94 +36,11 @@ import {
 
 const PROMPT = 'Run the shell command `echo hello` and tell me what it printed.';
 
-interface Expected {
-  sessionId: string;
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-  reasoning: number;
-  costUsd: number | undefined;
-}
-
-/** What the CLI printed, in our token model (input without cache, output with reasoning). */
-function claudeExpected(r: RunResult): Expected {
-  const p = r.json as {
-    session_id: string;
-    total_cost_usd: number;
-    usage: {
-      input_tokens: number;
-      output_tokens: number;
-      cache_read_input_tokens: number;
-      cache_creation_input_tokens: number;
-    };
-  };
-  return {
-    sessionId: p.session_id,
-    input: p.usage.input_tokens,
-    output: p.usage.output_tokens,
-    cacheRead: p.usage.cache_read_input_tokens,
-    cacheWrite: p.usage.cache_creation_input_tokens,
-    reasoning: 0,
-    costUsd: p.total_cost_usd,
-  };
-}
-
-function codexExpected(r: RunResult): Expected {
-  const events = r.json as Array<Record<string, unknown>>;
-  const thread = events.find((e) => e.type === 'thread.started') as { thread_id: string };
-  const done = events.find((e) => e.type === 'turn.completed') as {
-    usage: {
-      input_tokens: number;
-      cached_input_tokens: number;
-      output_tokens: number;
-      reasoning_output_tokens: number;
-    };
-  };
-  return {
-    sessionId: thread.thread_id,
-    input: done.usage.input_tokens - done.usage.cached_input_tokens,
-    output: done.usage.output_tokens,
-    cacheRead: done.usage.cached_input_tokens,
-    cacheWrite: 0,
-    reasoning: done.usage.reasoning_output_tokens,
-    costUsd: undefined,
-  };
-}
-
-function geminiExpected(r: RunResult): Expected {
-  const p = r.json as {
-    session_id: string;
-    stats: {
-      models: Record<
-        string,
-        { tokens: { prompt: number; candidates: number; cached: number; thoughts: number } }
-      >;
-    };
-  };
-  const e: Expected = {
-    sessionId: p.session_id,
-    input: 0,
-    output: 0,
-    cacheRead: 0,
-    cacheWrite: 0,
-    reasoning: 0,
-    costUsd: undefined,
-  };
-  for (const m of Object.values(p.stats.models)) {
-    e.input += m.tokens.prompt - m.tokens.cached;
-    e.cacheRead += m.tokens.cached;
-    e.output += m.tokens.candidates + m.tokens.thoughts;
-    e.reasoning += m.tokens.thoughts;
-  }
-  return e;
-}
-
 function sessionIn(line: string, id: string): SessionView | undefined {
   return (JSON.parse(line) as SessionListMessage).sessions.find((s) => s.id === id);
 }
 
-function matches(s: SessionView | undefined, e: Expected): boolean {
+function matches(s: SessionView | undefined, e: Printed): boolean {
   return (
     s !== undefined &&
     s.tokens.input === e.input &&
@@ -183,7 +106,7 @@ describe('real AI CLIs → agent → watch', () => {
       const grpc = `http://127.0.0.1:${served.grpcPort}`;
       const endpoint = c.protocol === 'grpc' ? grpc : served.url;
       let r: RunResult;
-      let expected: Expected;
+      let expected: Printed;
       if (c.cli === 'claude') {
         r = await runClaude({
           prompt: PROMPT,
@@ -204,9 +127,9 @@ describe('real AI CLIs → agent → watch', () => {
         });
       }
       assert.equal(r.exitCode, 0, `${c.cli} failed: ${r.stderr.slice(-2000)}`);
-      if (c.cli === 'claude') expected = claudeExpected(r);
-      else if (c.cli === 'codex') expected = codexExpected(r);
-      else expected = geminiExpected(r);
+      if (c.cli === 'claude') expected = claudePrinted(r);
+      else if (c.cli === 'codex') expected = codexPrinted(r);
+      else expected = geminiPrinted(r);
       assert.ok(expected.input + expected.output > 0, 'the CLI printed usage');
 
       const done = await watcher.waitFor((l) => {

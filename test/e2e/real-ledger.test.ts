@@ -15,24 +15,14 @@ import { after, before, describe, test } from 'node:test';
 import { runCli, type Served, scratchHome, startServe } from '../support/cli.ts';
 import { type MockModelApi, startMockModelApi } from '../support/mock-model-api.ts';
 import {
-  cliAvailable,
-  type RunResult,
-  runClaude,
-  runCodex,
-  runGemini,
-} from '../support/real-clis.ts';
+  claudeSessionPrinted,
+  codexPrinted,
+  geminiPrinted,
+  type Printed,
+} from '../support/printed-usage.ts';
+import { cliAvailable, runClaude, runCodex, runGemini } from '../support/real-clis.ts';
 
 const PROMPT = 'Run the shell command `echo hello` and tell me what it printed.';
-
-interface Printed {
-  sessionId: string;
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-  reasoning: number;
-  costUsd?: number;
-}
 
 interface SessionJson {
   sessionId: string;
@@ -45,90 +35,6 @@ interface SessionJson {
   reasoningTokens: number;
   costUsd: number;
   costBasis: string;
-}
-
-/** Claude's `--resume` result: cost and modelUsage are session-cumulative. */
-function claudePrinted(r: RunResult): Printed {
-  const p = r.json as {
-    session_id: string;
-    total_cost_usd: number;
-    modelUsage: Record<
-      string,
-      {
-        inputTokens: number;
-        outputTokens: number;
-        cacheReadInputTokens: number;
-        cacheCreationInputTokens: number;
-      }
-    >;
-  };
-  const out: Printed = {
-    sessionId: p.session_id,
-    input: 0,
-    output: 0,
-    cacheRead: 0,
-    cacheWrite: 0,
-    reasoning: 0,
-  };
-  for (const m of Object.values(p.modelUsage)) {
-    out.input += m.inputTokens;
-    out.output += m.outputTokens;
-    out.cacheRead += m.cacheReadInputTokens;
-    out.cacheWrite += m.cacheCreationInputTokens;
-  }
-  out.costUsd = p.total_cost_usd;
-  return out;
-}
-
-/** Codex `exec resume --json`: turn.completed usage is thread-cumulative. */
-function codexPrinted(r: RunResult): Printed {
-  const events = r.json as Array<Record<string, unknown>>;
-  const thread = events.find((e) => e.type === 'thread.started') as { thread_id: string };
-  const done = events.findLast((e) => e.type === 'turn.completed') as {
-    usage: {
-      input_tokens: number;
-      cached_input_tokens: number;
-      output_tokens: number;
-      reasoning_output_tokens: number;
-    };
-  };
-  return {
-    sessionId: thread.thread_id,
-    input: done.usage.input_tokens - done.usage.cached_input_tokens,
-    output: done.usage.output_tokens,
-    cacheRead: done.usage.cached_input_tokens,
-    cacheWrite: 0,
-    reasoning: done.usage.reasoning_output_tokens,
-  };
-}
-
-/** Gemini's stats per model of one run (the router model included: telemetry only). */
-function geminiPrinted(r: RunResult, models?: (name: string) => boolean): Printed {
-  const p = r.json as {
-    session_id: string;
-    stats: {
-      models: Record<
-        string,
-        { tokens: { prompt: number; candidates: number; cached: number; thoughts: number } }
-      >;
-    };
-  };
-  const out: Printed = {
-    sessionId: p.session_id,
-    input: 0,
-    output: 0,
-    cacheRead: 0,
-    cacheWrite: 0,
-    reasoning: 0,
-  };
-  for (const [name, m] of Object.entries(p.stats.models)) {
-    if (models !== undefined && !models(name)) continue;
-    out.input += m.tokens.prompt - m.tokens.cached;
-    out.cacheRead += m.tokens.cached;
-    out.output += m.tokens.candidates + m.tokens.thoughts;
-    out.reasoning += m.tokens.thoughts;
-  }
-  return out;
 }
 
 function assertSession(
@@ -175,13 +81,13 @@ async function sessions(env: NodeJS.ProcessEnv): Promise<SessionJson[]> {
   return (JSON.parse(r.stdout) as { rows: SessionJson[] }).rows;
 }
 
-const unavailable = (['claude', 'codex', 'gemini'] as const)
-  .map(cliAvailable)
-  .find((x) => x !== null);
-
-describe('usage ledger ← real AI CLIs', { skip: unavailable ?? false }, () => {
+describe('usage ledger ← real AI CLIs', () => {
   let api: MockModelApi;
   before(async () => {
+    for (const cli of ['claude', 'codex', 'gemini'] as const) {
+      const why = cliAvailable(cli);
+      if (why !== null) throw new Error(`${cli} cannot run here: ${why} (run npm install)`);
+    }
     api = await startMockModelApi();
   });
   after(async () => {
@@ -213,7 +119,7 @@ describe('usage ledger ← real AI CLIs', { skip: unavailable ?? false }, () => 
 
     const env = { AI_OBSERVER_HOME: scratchHome(), HOME: c1.home };
     const rows = await sessions(env);
-    const claude = assertSession(rows, claudePrinted(c2), 4, 'claude-code');
+    const claude = assertSession(rows, claudeSessionPrinted(c2), 4, 'claude-code');
     assert.equal(
       claude.costBasis,
       'computed',
@@ -290,7 +196,11 @@ describe('usage ledger ← real AI CLIs', { skip: unavailable ?? false }, () => 
       });
       for (const r of [c1, c2, x1, x2, g]) assert.equal(r.exitCode, 0, r.stderr);
 
-      const want = { claude: claudePrinted(c2), codex: codexPrinted(x2), gemini: geminiPrinted(g) };
+      const want = {
+        claude: claudeSessionPrinted(c2),
+        codex: codexPrinted(x2),
+        gemini: geminiPrinted(g),
+      };
       // The agent indexes changed transcripts within a second; telemetry is in already.
       let rows: SessionJson[] = [];
       const deadline = Date.now() + 10_000;

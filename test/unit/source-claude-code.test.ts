@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import {
-  addTokens,
-  type TokenCounts,
-  type UsageEvent,
-  ZERO_TOKENS,
-} from '../../src/domain/events.ts';
 import { normalizeLog } from '../../src/domain/normalize/logs.ts';
-import { mergeUsage } from '../../src/domain/usage-merge.ts';
 import { type ClaudeState, claudeCodeFormat } from '../../src/sources/claude-code/format.ts';
 import { claudeRoots } from '../../src/sources/claude-code/paths.ts';
-import type { LogFormat, ParsedLine, SourceFile } from '../../src/sources/types.ts';
+import type { ParsedLine, SourceFile } from '../../src/sources/types.ts';
 import { logRecord } from '../support/records.ts';
+import { fixtureLines, index, totals } from '../support/fold-lines.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/real-logs/claude/', import.meta.url));
 const SESSION = 'a80ef7a3-4b23-426f-b7b5-52a7461439d3';
@@ -26,51 +19,6 @@ const FILE: SourceFile = {
   root: '/h/.claude/projects',
   path: '/h/.claude/projects/-w-app/s-file.jsonl',
 };
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/**
- * What the indexer does: fold parseLine over the lines, keep the state as JSON between lines
- * (it is stored with the cursor), merge events into a ledger by key keeping the larger.
- */
-function index<S>(
-  format: LogFormat<S>,
-  file: SourceFile,
-  lines: string[],
-  ledger = new Map<string, UsageEvent>(),
-  start?: S,
-) {
-  let state = start ?? format.initialState(file);
-  const results: ParsedLine[] = [];
-  for (const line of lines) {
-    const { result, state: next } = format.parseLine(line, deepFreeze(state));
-    if (next !== undefined) state = JSON.parse(JSON.stringify(next)) as S;
-    results.push(result);
-    if (result.kind !== 'usage') continue;
-    const prev = ledger.get(result.event.key);
-    const merged = prev === undefined ? result.event : mergeUsage(prev, result.event);
-    if (merged !== undefined) ledger.set(result.event.key, merged);
-  }
-  return { ledger, results, state };
-}
-
-function totals(ledger: Map<string, UsageEvent>): TokenCounts {
-  let t: TokenCounts = { ...ZERO_TOKENS };
-  for (const e of ledger.values()) t = addTokens(t, e.tokens);
-  return t;
-}
-
-function fixtureLines(file: SourceFile): string[] {
-  return readFileSync(file.path, 'utf8')
-    .split('\n')
-    .filter((l) => l !== '');
-}
 
 const USAGE = {
   input_tokens: 10,

@@ -4,19 +4,13 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import {
-  addTokens,
-  type TokenCounts,
-  type UsageEvent,
-  usageMatch,
-  ZERO_TOKENS,
-} from '../../src/domain/events.ts';
+import { type TokenCounts, usageMatch } from '../../src/domain/events.ts';
 import { normalizeLog } from '../../src/domain/normalize/logs.ts';
-import { mergeUsage } from '../../src/domain/usage-merge.ts';
 import { decodeExport } from '../../src/ingest/otlp/decode.ts';
 import { type CodexState, codexFormat } from '../../src/sources/codex/format.ts';
 import { codexRoots } from '../../src/sources/codex/paths.ts';
-import type { LogFormat, ParsedLine, SourceFile } from '../../src/sources/types.ts';
+import type { ParsedLine, SourceFile } from '../../src/sources/types.ts';
+import { fixtureLines, index, totals } from '../support/fold-lines.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const SESSION = '01a1fd07-bb60-7fa1-a96b-fe8e2cd07dfe';
@@ -32,48 +26,6 @@ const FILE: SourceFile = {
   root: '/h/.codex/sessions',
   path: `/h/.codex/sessions/2026/01/02/rollout-2026-01-02T03-04-05-${S}.jsonl`,
 };
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/** The indexer's loop: state stored as JSON between lines, events merged by key. */
-function index<S>(
-  format: LogFormat<S>,
-  file: SourceFile,
-  lines: string[],
-  ledger = new Map<string, UsageEvent>(),
-  start?: S,
-) {
-  let state = start ?? format.initialState(file);
-  const results: ParsedLine[] = [];
-  for (const line of lines) {
-    const { result, state: next } = format.parseLine(line, deepFreeze(state));
-    if (next !== undefined) state = JSON.parse(JSON.stringify(next)) as S;
-    results.push(result);
-    if (result.kind !== 'usage') continue;
-    const prev = ledger.get(result.event.key);
-    const merged = prev === undefined ? result.event : mergeUsage(prev, result.event);
-    if (merged !== undefined) ledger.set(result.event.key, merged);
-  }
-  return { ledger, results, state };
-}
-
-function totals(ledger: Map<string, UsageEvent>): TokenCounts {
-  let t: TokenCounts = { ...ZERO_TOKENS };
-  for (const e of ledger.values()) t = addTokens(t, e.tokens);
-  return t;
-}
-
-function fixtureLines(file: SourceFile): string[] {
-  return readFileSync(file.path, 'utf8')
-    .split('\n')
-    .filter((l) => l !== '');
-}
 
 // --- line builders ------------------------------------------------------------------------
 

@@ -4,19 +4,13 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import {
-  addTokens,
-  type TokenCounts,
-  type UsageEvent,
-  usageMatch,
-  ZERO_TOKENS,
-} from '../../src/domain/events.ts';
+import { usageMatch } from '../../src/domain/events.ts';
 import { normalizeLog } from '../../src/domain/normalize/logs.ts';
-import { mergeUsage } from '../../src/domain/usage-merge.ts';
 import { decodeExport } from '../../src/ingest/otlp/decode.ts';
 import { type GeminiState, geminiCliFormat } from '../../src/sources/gemini-cli/format.ts';
 import { geminiRoots } from '../../src/sources/gemini-cli/paths.ts';
-import type { LogFormat, ParsedLine, SourceFile } from '../../src/sources/types.ts';
+import type { ParsedLine, SourceFile } from '../../src/sources/types.ts';
+import { fixtureLines, index, totals } from '../support/fold-lines.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const SESSION = 'efe9dd10-31b8-4efb-9ab9-108d8d505b43';
@@ -29,48 +23,6 @@ const FILE: SourceFile = {
   root: '/h/.gemini/tmp',
   path: '/h/.gemini/tmp/shop/chats/session-2026-01-02T03-04-aaaa0000.jsonl',
 };
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/** The indexer's loop: state stored as JSON between lines, events merged by key. */
-function index<S>(
-  format: LogFormat<S>,
-  file: SourceFile,
-  lines: string[],
-  ledger = new Map<string, UsageEvent>(),
-  start?: S,
-) {
-  let state = start ?? format.initialState(file);
-  const results: ParsedLine[] = [];
-  for (const line of lines) {
-    const { result, state: next } = format.parseLine(line, deepFreeze(state));
-    if (next !== undefined) state = JSON.parse(JSON.stringify(next)) as S;
-    results.push(result);
-    if (result.kind !== 'usage') continue;
-    const prev = ledger.get(result.event.key);
-    const merged = prev === undefined ? result.event : mergeUsage(prev, result.event);
-    if (merged !== undefined) ledger.set(result.event.key, merged);
-  }
-  return { ledger, results, state };
-}
-
-function totals(ledger: Map<string, UsageEvent>): TokenCounts {
-  let t: TokenCounts = { ...ZERO_TOKENS };
-  for (const e of ledger.values()) t = addTokens(t, e.tokens);
-  return t;
-}
-
-function fixtureLines(file: SourceFile): string[] {
-  return readFileSync(file.path, 'utf8')
-    .split('\n')
-    .filter((l) => l !== '');
-}
 
 const header = (sessionId = S, kind = 'main') =>
   JSON.stringify({
