@@ -1,7 +1,8 @@
 // The in-memory ledger: the same rules as the SQLite one, in maps. For tests of the parts that
 // use a ledger, and the reference the contract suite holds the SQLite ledger to.
 
-import { type SourceKind, ZERO_TOKENS, addTokens, type UsageEvent } from '../domain/events.ts';
+import { type SourceKind, addTokens, type UsageEvent } from '../domain/events.ts';
+import { emptyTotals } from '../domain/report.ts';
 import { bucketOf, MATCH_WINDOW_MS, mergeUsage } from '../domain/usage-merge.ts';
 import type {
   Cursor,
@@ -93,17 +94,7 @@ export class MemoryLedger implements LedgerStore {
       const id = by.map((d) => String(dims[d])).join('\u0000');
       let row = groups.get(id);
       if (row === undefined) {
-        row = {
-          requests: 0,
-          tokens: { ...ZERO_TOKENS },
-          costReported: 0,
-          costComputed: 0,
-          reportedRequests: 0,
-          computedRequests: 0,
-          unpriced: 0,
-          firstTs: e.ts,
-          lastTs: e.ts,
-        };
+        row = emptyTotals();
         if (by.includes('bucket')) row.bucket = bucket;
         if (by.includes('tool')) row.tool = e.tool;
         if (by.includes('model')) row.model = e.model;

@@ -5,7 +5,17 @@
 
 import type { TokenCounts, UsageEvent } from '../../domain/events.ts';
 import { projectOf } from '../../domain/normalize/attrs.ts';
-import type { LogFormat, ParsedLine, SourceFile } from '../types.ts';
+import type { LogFormat, ParsedLine } from '../types.ts';
+import {
+  count,
+  IGNORED,
+  isObject,
+  type Json,
+  parseRecord,
+  relativePath,
+  text,
+  unparsed,
+} from '../jsonl.ts';
 
 export interface ClaudeState {
   /** The file name without `.jsonl`: the session when a line does not name one. */
@@ -14,45 +24,14 @@ export interface ClaudeState {
   folder: string | null;
 }
 
-const IGNORED: ParsedLine = { kind: 'ignored' };
-
 // Claude Code's placeholder for replies it made up itself (API errors, limit notices): no
 // request was billed, and the pseudo-model would pollute per-model reports.
 const SYNTHETIC_MODEL = '<synthetic>';
-
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function text(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-function count(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0;
-}
-
-/** `path` relative to `root`, `/`-separated; the indexer hands us both as it found them. */
-function relativePath(file: SourceFile): string {
-  const path = file.path.replaceAll('\\', '/');
-  const root = file.root.replaceAll('\\', '/').replace(/\/+$/, '');
-  return path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
-}
 
 /**
  * Whether the line is one JSON object, judged by its ends only: lines without usage are the
  * bulk of a transcript (prompts, tool output, snapshots) and parsing them would dominate.
  */
-function looksLikeObject(line: string): boolean {
-  let start = 0;
-  let end = line.length - 1;
-  while (start <= end && line.charCodeAt(start) <= 32) start++;
-  while (end >= start && line.charCodeAt(end) <= 32) end--;
-  if (start > end) return true; // a blank line holds no record
-  return line.charCodeAt(start) === 123 && line.charCodeAt(end) === 125;
-}
 
 function tokensOf(usage: Json): TokenCounts {
   const breakdown = usage.cache_creation;
@@ -85,13 +64,9 @@ function keyOf(line: Json, message: Json, sessionId: string, ts: number, t: Toke
 }
 
 function parseUsageLine(line: string, state: ClaudeState): ParsedLine {
-  let record: unknown;
-  try {
-    record = JSON.parse(line);
-  } catch {
-    return { kind: 'malformed', reason: 'invalid JSON' };
-  }
-  if (!isObject(record)) return { kind: 'malformed', reason: 'not a JSON object' };
+  const parsed = parseRecord(line);
+  if ('malformed' in parsed) return parsed.malformed;
+  const record = parsed.record;
   // User lines can quote tool output that happens to contain "usage".
   if (record.type !== 'assistant') return IGNORED;
   const message = record.message;
@@ -142,11 +117,7 @@ export const claudeCodeFormat: LogFormat<ClaudeState> = {
 
   parseLine(line, state) {
     if (!line.includes('"usage"')) {
-      return {
-        result: looksLikeObject(line)
-          ? IGNORED
-          : { kind: 'malformed', reason: 'not a JSON object' },
-      };
+      return { result: unparsed(line) };
     }
     return { result: parseUsageLine(line, state) };
   },

@@ -8,6 +8,7 @@ import type { TokenCounts, UsageEvent } from '../../domain/events.ts';
 import { usageMatch } from '../../domain/events.ts';
 import { projectOf } from '../../domain/normalize/attrs.ts';
 import type { LogFormat, ParsedLine, SourceFile } from '../types.ts';
+import { count, IGNORED, isObject, type Json, parseRecord, text, unparsed } from '../jsonl.ts';
 
 /** Codex's usage object, as written (input includes cached, output includes reasoning). */
 export interface CodexUsage {
@@ -27,31 +28,6 @@ export interface CodexState {
   model: string | null;
   /** The last running total seen, to tell a new request from a re-emitted total. */
   total: CodexUsage | null;
-}
-
-const IGNORED: ParsedLine = { kind: 'ignored' };
-
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function text(v: unknown): string | undefined {
-  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
-}
-
-function count(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0;
-}
-
-function looksLikeObject(line: string): boolean {
-  let start = 0;
-  let end = line.length - 1;
-  while (start <= end && line.charCodeAt(start) <= 32) start++;
-  while (end >= start && line.charCodeAt(end) <= 32) end--;
-  if (start > end) return true;
-  return line.charCodeAt(start) === 123 && line.charCodeAt(end) === 125;
 }
 
 function usageOf(v: unknown): CodexUsage | undefined {
@@ -198,19 +174,11 @@ export const codexFormat: LogFormat<CodexState> = {
       !line.includes('"turn_context"') &&
       !line.includes('"session_meta"')
     ) {
-      return {
-        result: looksLikeObject(line)
-          ? IGNORED
-          : { kind: 'malformed', reason: 'not a JSON object' },
-      };
+      return { result: unparsed(line) };
     }
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      return { result: { kind: 'malformed', reason: 'invalid JSON' } };
-    }
-    if (!isObject(record)) return { result: { kind: 'malformed', reason: 'not a JSON object' } };
+    const parsed = parseRecord(line);
+    if ('malformed' in parsed) return { result: parsed.malformed };
+    const record = parsed.record;
     const payload = record.payload;
     if (!isObject(payload)) return { result: IGNORED };
     if (record.type === 'session_meta') return onSessionMeta(payload, state);

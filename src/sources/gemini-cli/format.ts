@@ -7,6 +7,16 @@
 import type { TokenCounts, UsageEvent } from '../../domain/events.ts';
 import { usageMatch } from '../../domain/events.ts';
 import type { LogFormat, ParsedLine, SourceFile } from '../types.ts';
+import {
+  count,
+  IGNORED,
+  isObject,
+  type Json,
+  parseRecord,
+  relativePath,
+  text,
+  unparsed,
+} from '../jsonl.ts';
 
 export interface GeminiState {
   /** From the header; until then (and for subagents, always) what the path says. */
@@ -17,36 +27,8 @@ export interface GeminiState {
   project: string | null;
 }
 
-const IGNORED: ParsedLine = { kind: 'ignored' };
-
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function text(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-function count(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0;
-}
-
-function looksLikeObject(line: string): boolean {
-  let start = 0;
-  let end = line.length - 1;
-  while (start <= end && line.charCodeAt(start) <= 32) start++;
-  while (end >= start && line.charCodeAt(end) <= 32) end--;
-  if (start > end) return true;
-  return line.charCodeAt(start) === 123 && line.charCodeAt(end) === 125;
-}
-
 function relativeParts(file: SourceFile): string[] {
-  const path = file.path.replaceAll('\\', '/');
-  const root = file.root.replaceAll('\\', '/').replace(/\/+$/, '');
-  const rel = path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
-  return rel.split('/');
+  return relativePath(file).split('/');
 }
 
 /**
@@ -116,19 +98,11 @@ export const geminiCliFormat: LogFormat<GeminiState> = {
     // Only the header and model replies matter; `$set`, user and tool records are skipped
     // unparsed unless they happen to mention either field.
     if (!line.includes('"tokens"') && !line.includes('"projectHash"')) {
-      return {
-        result: looksLikeObject(line)
-          ? IGNORED
-          : { kind: 'malformed', reason: 'not a JSON object' },
-      };
+      return { result: unparsed(line) };
     }
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      return { result: { kind: 'malformed', reason: 'invalid JSON' } };
-    }
-    if (!isObject(record)) return { result: { kind: 'malformed', reason: 'not a JSON object' } };
+    const parsed = parseRecord(line);
+    if ('malformed' in parsed) return { result: parsed.malformed };
+    const record = parsed.record;
     // `$set` can carry the whole message list again (a history sync); its replies keep the
     // tokens they were first appended with, and were counted then.
     if ('$set' in record || '$rewindTo' in record) return { result: IGNORED };
