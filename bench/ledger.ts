@@ -21,7 +21,8 @@
 //    Node 24, e.g. ccusage 19's dist/index.js, or an executable).
 // 3. ai-observer (`node bin/ai-observer.js`, i.e. dist/ when built, else src/ by type
 //    stripping): the first `report daily --json` is the cold import (it indexes the corpus into
-//    its SQLite ledger, then reports), the next --warm-runs are warm reports; then the status
+//    its SQLite ledger, then reports), the next --warm-runs are warm reports, then as many with
+//    the agent running on the same ledger (it holds it and keeps it current); then the status
 //    line (`statusline` with a Claude Code status-line JSON on stdin, --statusline-runs times);
 //    then --append-runs cycles that each append --append-bytes of new turns (new requests) to
 //    --append-files of the latest sessions and time the next report, checking that its totals
@@ -69,7 +70,7 @@ import {
   parseSize,
   printSummary,
 } from './corpus/claude-corpus.ts';
-import { NODE, ROOT } from './lib/agent.ts';
+import { NODE, ROOT, startAgent } from './lib/agent.ts';
 import { fmt, int, machine, numberFlags, summarize } from './lib/stats.ts';
 
 const f = numberFlags({
@@ -431,13 +432,22 @@ interface OurFigures {
   coldTotals?: Totals;
   warm: number[];
   warmRss: number[];
+  /** Warm reports while the agent runs (it holds the ledger and keeps it current). */
+  warmAgent: number[];
   append: number[];
   appendIncluded: boolean[];
   statusline: number[];
   statuslineOutput?: string;
   error?: string;
 }
-const ours: OurFigures = { warm: [], warmRss: [], append: [], appendIncluded: [], statusline: [] };
+const ours: OurFigures = {
+  warm: [],
+  warmRss: [],
+  warmAgent: [],
+  append: [],
+  appendIncluded: [],
+  statusline: [],
+};
 const peerRuns: Run[] = [];
 let peerTotals: Totals | undefined;
 let peer: Peer | undefined;
@@ -516,11 +526,11 @@ try {
 
 async function runOurs(summary: CorpusSummary): Promise<void> {
   if (!existsSync(ourBin)) throw new Error(`${ourBin} is missing`);
-  const built = existsSync(join(root, 'dist', 'cli', 'main.js'));
+  const built = existsSync(join(root, 'dist', 'main.js'));
   say(
     `\nai-observer (${ourBin} → ${built ? 'dist/' : 'src/ through type stripping'}): report daily --json`,
   );
-  if (built && newest(join(root, 'src')) > statSync(join(root, 'dist', 'cli', 'main.js')).mtimeMs) {
+  if (built && newest(join(root, 'src')) > statSync(join(root, 'dist', 'main.js')).mtimeMs) {
     say('  warning: dist/ is older than src/ — run "npm run build" to measure the current code');
   }
   const report = [ourBin, 'report', 'daily', '--json'];
@@ -552,6 +562,26 @@ async function runOurs(summary: CorpusSummary): Promise<void> {
       say(`  warning: warm run ${i + 1} reports other totals than the cold run`);
   }
   say(`  warm report: ${ours.warm.map((ms) => fmt(ms, 0)).join(', ')} ms`);
+
+  // Warm with the agent running, as a user of the agent has it: the agent keeps the index
+  // current, so a report opens the ledger read-only and checks no file.
+  const agent = await startAgent({
+    build: built ? 'dist' : 'ts',
+    root,
+    env: ourEnv as Record<string, string>,
+  });
+  try {
+    for (let i = 0; i < f['warm-runs']; i++) {
+      const r = await measure(NODE, report, ourEnv, {});
+      if (r.code !== 0) throw new Error(`report beside the agent exited ${r.code}: ${r.stderr}`);
+      if (!tokensEqual(ourTotals(r.stdout), ours.coldTotals))
+        say(`  warning: report ${i + 1} beside the agent has other totals than the cold run`);
+      ours.warmAgent.push(r.wallMs);
+    }
+  } finally {
+    await agent.stop();
+  }
+  say(`  warm report, agent running: ${ours.warmAgent.map((ms) => fmt(ms, 0)).join(', ')} ms`);
 
   // Status line: the latest session, as Claude Code would call it.
   const s = summary.latestSessions[summary.latestSessions.length - 1]!;
@@ -614,6 +644,7 @@ async function runOurs(summary: CorpusSummary): Promise<void> {
     coldTotals: { ...ours.coldTotals, days: ours.coldTotals.days.size },
     warmMs: ours.warm,
     warmPeakRssKiB: ours.warmRss,
+    warmAgentMs: ours.warmAgent,
     appendMs: ours.append,
     appendIncluded: ours.appendIncluded,
     statuslineMs: ours.statusline,
@@ -710,6 +741,7 @@ function report(summary: CorpusSummary): void {
   const peerWall = peerRuns.length > 0 ? median(peerRuns.map((r) => r.wallMs)) : Number.NaN;
   const peerRss = peerRuns.length > 0 ? Math.max(...peerRuns.map((r) => r.peakRssKiB)) : Number.NaN;
   const warm = ours.warm.length > 0 ? median(ours.warm) : Number.NaN;
+  const warmAgent = ours.warmAgent.length > 0 ? median(ours.warmAgent) : Number.NaN;
   const append = ours.append.length > 0 ? median(ours.append) : Number.NaN;
   const st = ours.statusline.length > 0 ? summarize(ours.statusline) : undefined;
   const cold = ours.cold;
@@ -741,6 +773,15 @@ function report(summary: CorpusSummary): void {
         : `${fmt(warm, 0)} ms (median of ${ours.warm.length}; ${fmt(peerWall / warm, 1)}× faster)`,
       '≥ 20× faster',
       yes(Number.isNaN(warm) ? undefined : peerWall / warm >= 20),
+    ],
+    [
+      'warm report, agent running',
+      '-',
+      Number.isNaN(warmAgent)
+        ? pending
+        : `${fmt(warmAgent, 0)} ms (median of ${ours.warmAgent.length}; ${fmt(peerWall / warmAgent, 1)}× faster)`,
+      '≥ 20× faster',
+      yes(Number.isNaN(warmAgent) ? undefined : peerWall / warmAgent >= 20),
     ],
     [
       `report after +${f['append-bytes']}`,

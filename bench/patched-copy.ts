@@ -3,8 +3,8 @@
 //
 //   node bench/patched-copy.ts DEST [bench/patches/x.diff ...] [--no-build]
 //
-// Copies src/, bin/, package.json and the tsconfigs to DEST, links node_modules, applies each
-// patch with `patch -p1`, and compiles dist/ there (`tsc -p tsconfig.build.json`). Then e.g.
+// Copies src/, bin/, scripts/, data/, package.json and tsconfig.json to DEST, links node_modules,
+// applies each patch with `patch -p1`, and bundles dist/ there (scripts/build.ts). Then e.g.
 //   node bench/memory.ts --root DEST --build dist
 //   node bench/latency.ts --root DEST
 // With no patch it is the unpatched baseline of the same moment.
@@ -28,7 +28,7 @@ const dest = resolve(destArg);
 if (dest === ROOT || ROOT.startsWith(`${dest}/`))
   throw new Error('DEST must not hold this checkout');
 if (existsSync(dest)) rmSync(dest, { recursive: true, force: true });
-for (const item of ['src', 'bin', 'package.json', 'tsconfig.json', 'tsconfig.build.json']) {
+for (const item of ['src', 'bin', 'scripts', 'data', 'package.json', 'tsconfig.json']) {
   cpSync(join(ROOT, item), join(dest, item), { recursive: true });
 }
 symlinkSync(join(ROOT, 'node_modules'), join(dest, 'node_modules'));
@@ -39,13 +39,6 @@ for (const p of patches) {
   });
 }
 if (!values['no-build']) {
-  execFileSync(
-    NODE,
-    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-    {
-      cwd: dest,
-      stdio: 'inherit',
-    },
-  );
+  execFileSync(NODE, [join(dest, 'scripts', 'build.ts')], { cwd: dest, stdio: 'inherit' });
 }
 console.log(`${dest}: ${patches.length} patch(es)${values['no-build'] ? '' : ', dist built'}`);

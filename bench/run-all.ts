@@ -24,12 +24,7 @@ const say = (text: string) => {
 };
 
 const runs: [string, string[]][] = [
-  ...(build === 'dist'
-    ? ([['build', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']]] as [
-        string,
-        string[],
-      ][])
-    : []),
+  ...(build === 'dist' ? ([['build', ['scripts/build.ts']]] as [string, string[]][]) : []),
   ['latency', ['bench/latency.ts', '--build', build]],
   ['ingest', ['bench/ingest.ts', '--build', build]],
   ['memory', ['bench/memory.ts', '--build', build, ...(f.full ? [] : ['--quick', '60'])]],

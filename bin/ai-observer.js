@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Installed entry point: the compiled CLI when built, else the TypeScript source (Node ≥ 22.18
-// runs it directly by stripping types).
+// Installed entry point: the bundled CLI when built (npm run build), else the TypeScript
+// source (Node ≥ 22.18 runs it directly by stripping types).
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 
@@ -8,7 +8,7 @@ import module from 'node:module';
 // of the time (Node ≥ 22.1; the cache lives in the OS temp dir and is safe to delete).
 module.enableCompileCache?.();
 
-const compiled = new URL('../dist/cli/main.js', import.meta.url);
+const compiled = new URL('../dist/main.js', import.meta.url);
 const entry = existsSync(compiled) ? compiled : new URL('../src/cli/main.ts', import.meta.url);
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

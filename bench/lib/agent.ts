@@ -22,16 +22,14 @@ export const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 
 /** The entry point of a build in a checkout (this one unless `root` names another copy). */
 export function entryPoint(build: AgentBuild, root = ROOT): string {
-  return build === 'ts'
-    ? join(root, 'src', 'cli', 'main.ts')
-    : join(root, 'dist', 'cli', 'main.js');
+  return build === 'ts' ? join(root, 'src', 'cli', 'main.ts') : join(root, 'dist', 'main.js');
 }
 
 export type AgentBuild = 'ts' | 'dist';
 
 export interface AgentLaunch {
   /**
-   * `dist` (default): the tsc output, what `npm start` runs; `ts`: src/cli/main.ts through
+   * `dist` (default): the bundle (scripts/build.ts), what `npm start` runs; `ts`: src/cli/main.ts through
    * Node's type stripping (`node src/cli/main.ts serve`, or an installed checkout never built).
    */
   build?: AgentBuild;
@@ -142,7 +140,7 @@ function newest(dir: string): number {
 
 /** Refuses to measure a dist/ older than src/ (it would not be the code under test). */
 function checkFresh(root: string): void {
-  const built = statSync(join(root, 'dist', 'cli', 'main.js')).mtimeMs;
+  const built = statSync(join(root, 'dist', 'main.js')).mtimeMs;
   if (newest(join(root, 'src')) > built) {
     throw new Error(`${join(root, 'dist')} is older than src/: run "npm run build" first`);
   }

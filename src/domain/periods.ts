@@ -4,7 +4,7 @@
 export type Period = 'daily' | 'weekly' | 'monthly';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 /**
  * Offsets per time zone and UTC day: the offset at both ends of a day, when they agree, holds
@@ -93,19 +93,62 @@ export function startOfLocalDay(d: LocalDate, timeZone: string): number {
   return ts;
 }
 
+/** The local calendar day `ts` falls on in `timeZone`, as days since 1970-01-01. */
+export function localDay(ts: number, timeZone: string): number {
+  return Math.floor((ts + tzOffset(ts, timeZone)) / DAY_MS);
+}
+
 /** The label of the period `ts` falls in: `2026-11-21`, the Monday of its week, or `2026-11`. */
 export function periodLabel(ts: number, period: Period, timeZone: string): string {
-  const d = localDate(ts, timeZone);
-  if (period === 'monthly') return `${d.year}-${pad(d.month)}`;
-  if (period === 'daily') return formatDate(d);
-  const utc = Date.UTC(d.year, d.month - 1, d.day);
-  const weekday = (new Date(utc).getUTCDay() + 6) % 7; // Monday = 0 (ISO 8601)
-  const monday = new Date(utc - weekday * DAY_MS);
+  return periodLabelOfDay(localDay(ts, timeZone), period);
+}
+
+/** The label of the period a local day (days since 1970-01-01) falls in. */
+export function periodLabelOfDay(day: number, period: Period): string {
+  const d = new Date(day * DAY_MS);
+  if (period === 'monthly') return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}`;
+  // Monday = 0 (ISO 8601); 1970-01-01 was a Thursday.
+  const first = period === 'weekly' ? new Date((day - ((day + 3) % 7)) * DAY_MS) : d;
   return formatDate({
-    year: monday.getUTCFullYear(),
-    month: monday.getUTCMonth() + 1,
-    day: monday.getUTCDate(),
+    year: first.getUTCFullYear(),
+    month: first.getUTCMonth() + 1,
+    day: first.getUTCDate(),
   });
+}
+
+/**
+ * Where a zone's offset changes between `from` and `to`: the offset at `from`, then each
+ * instant (a multiple of `step`) from which another holds. Days are probed and a changing day
+ * is searched by halves, so a year costs a few hundred lookups, not thousands.
+ */
+export function offsetChanges(
+  from: number,
+  to: number,
+  step: number,
+  offsetAt: (ts: number) => number,
+): Array<{ from: number; offset: number }> {
+  const start = from - (from % step);
+  const out = [{ from: start, offset: offsetAt(start) }];
+  let lo = start;
+  while (lo < to) {
+    const hi = Math.min(lo + DAY_MS - (DAY_MS % step), to - (to % step) + step);
+    const current = out[out.length - 1]!.offset;
+    if (offsetAt(hi) === current) {
+      lo = hi;
+      continue;
+    }
+    // First multiple of `step` in (lo, hi] whose offset differs.
+    let a = lo;
+    let b = hi;
+    while (b - a > step) {
+      const mid = a + Math.floor((b - a) / step / 2) * step;
+      if (offsetAt(mid) === current) a = mid;
+      else b = mid;
+    }
+    out.push({ from: b, offset: offsetAt(b) });
+    lo = b;
+  }
+  return out;
 }
 
 /** `20261121` or `2026-11-21` → a local date; undefined when it is not a real date. */

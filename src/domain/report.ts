@@ -4,7 +4,7 @@
 
 import type { CostBasis, TokenCounts, Tool } from './events.ts';
 import { addTokens, totalTokens, ZERO_TOKENS } from './events.ts';
-import { type Period, periodLabel } from './periods.ts';
+import { type Period, periodLabel, periodLabelOfDay } from './periods.ts';
 
 /** The sums a report row is made of (the store's UsageTotals, restated to keep domain pure). */
 export interface Totals {
@@ -21,6 +21,8 @@ export interface Totals {
 
 export interface RollupLike extends Totals {
   bucket?: number;
+  /** Local calendar day, days since 1970-01-01 (the store groups by it in the report's zone). */
+  day?: number;
   tool?: Tool;
   model?: string;
   project?: string;
@@ -140,8 +142,8 @@ export interface PeriodRow extends Figures {
 }
 
 /**
- * Groups quarter-hour rows (by bucket, tool and model) into calendar periods in `timeZone`,
- * oldest first, each with its tool × model breakdown when asked for.
+ * Groups rows by local day (or quarter hour, then in `timeZone`), tool and model into calendar
+ * periods, oldest first, each with its tool × model breakdown when asked for.
  */
 export function periodRows(
   rows: readonly RollupLike[],
@@ -151,7 +153,10 @@ export function periodRows(
 ): PeriodRow[] {
   const groups = new Map<string, { totals: Totals; parts: Map<string, RollupLike & Totals> }>();
   for (const r of rows) {
-    const label = periodLabel(r.bucket ?? r.firstTs, period, timeZone);
+    const label =
+      r.day !== undefined
+        ? periodLabelOfDay(r.day, period)
+        : periodLabel(r.bucket ?? r.firstTs, period, timeZone);
     let g = groups.get(label);
     if (g === undefined) {
       g = { totals: emptyTotals(), parts: new Map() };

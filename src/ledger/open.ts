@@ -3,12 +3,16 @@
 // keeps the index current itself.
 
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.ts';
 import type { Paths } from '../config/paths.ts';
 import type { UsageEvent } from '../domain/events.ts';
 import type { IndexRun, Progress } from '../sources/files/indexer.ts';
 import { LogIndexer } from '../sources/files/indexer.ts';
+import type { ParseJob, ParseWorkerData } from '../sources/files/parse-protocol.ts';
 import { logSources } from '../sources/log-sources.ts';
+import { workerModule } from '../package-files.ts';
 import { MemoryLedger } from '../store/memory.ts';
 import { SqliteLedger } from '../store/sqlite/ledger.ts';
 import type { LedgerStore } from '../store/types.ts';
@@ -71,6 +75,10 @@ export function openLedgerWriter(
     store.reprice(pricing.id, pricing.price);
     const indexer = new LogIndexer(store, logSources(config.ledger, env), {
       price: pricing.price,
+      startWorker: (jobs) => startParseWorker(jobs, config, paths),
+      workers: parseWorkers(),
+      onWorkerFailure: (err) =>
+        process.stderr.write(`ai-observer: ${err.message}; reading the rest on one thread\n`),
       ...(yieldBetweenChunks !== undefined ? { yieldBetweenChunks } : {}),
     });
     return {
@@ -89,6 +97,34 @@ export function openLedgerWriter(
   }
 }
 
+/**
+ * The worker that reads and parses a large import's files while this thread commits. Its
+ * young generation is capped like a large import's main thread (BENCHMARKS.md §4).
+ */
+function startParseWorker(jobs: ParseJob[], config: Config, paths: Paths): Worker {
+  const workerData: ParseWorkerData = {
+    jobs,
+    dataDir: paths.dataDir,
+    priceOverrides: config.pricing.overrides,
+  };
+  return new Worker(workerModule('parse-worker', 'ledger/parse-worker.ts'), {
+    workerData,
+    resourceLimits: { maxYoungGenerationSizeMb: PARSE_WORKER_YOUNG_MB },
+  });
+}
+
+// 8 MiB: a large import's peak RSS stays ~165 MiB at the same speed; 12 MiB and more only
+// add memory (BENCHMARKS.md §4).
+const PARSE_WORKER_YOUNG_MB = 8;
+
+/**
+ * One worker per core beyond this thread's, at most two. On two cores one worker beside this
+ * thread is faster than two (three busy threads only take turns); one core gets none.
+ */
+function parseWorkers(): number {
+  return Math.max(0, Math.min(2, availableParallelism() - 1));
+}
+
 export async function openLedger(opts: OpenLedgerOptions): Promise<OpenLedger> {
   const { config, paths } = opts;
   let writer = openLedgerWriter(config, paths, opts.env);
@@ -96,7 +132,7 @@ export async function openLedger(opts: OpenLedgerOptions): Promise<OpenLedger> {
     writer !== undefined &&
     opts.index &&
     opts.beforeLargeImport !== undefined &&
-    writer.store.cursors().length === 0 &&
+    writer.store.fileCount() === 0 &&
     writer.indexer.pendingBytes() > LARGE_IMPORT_BYTES
   ) {
     writer.close();

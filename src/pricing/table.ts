@@ -2,10 +2,8 @@
 // wrote to <dataDir>/prices.json (its models win), under the config's overrides. Read and
 // parsed once per process: the status line pays for it on every run (see data/PRICES.md).
 
-import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   mergeOverrides,
   mergeTables,
@@ -13,9 +11,10 @@ import {
   PriceTableError,
   parsePriceTable,
 } from '../domain/pricing.ts';
+import { packageFile } from '../package-files.ts';
 
-/** The table in the package: two levels up from src/pricing/ and from dist/pricing/. */
-export const SHIPPED_PRICES = fileURLToPath(new URL('../../data/prices.json', import.meta.url));
+/** The table in the package. */
+export const SHIPPED_PRICES = packageFile('data/prices.json');
 
 /** Where `prices update` keeps the downloaded table. */
 export function downloadedPricesFile(dataDir: string): string {
@@ -54,9 +53,18 @@ function readTable(file: string, label: string): PriceTable | undefined {
   }
   // The shipped file is small and its mtime means nothing after npm install: hash it. The
   // downloaded one is large and replaced by rename, so its size and mtime identify it.
-  const id =
-    label === 'shipped' ? createHash('sha1').update(text).digest('hex').slice(0, 12) : stamp;
+  const id = label === 'shipped' ? `${text.length}-${fnv1a(text)}` : stamp;
   return parsePriceTable(raw, { source: `${label} ${file}`, id });
+}
+
+/**
+ * FNV-1a over the text's UTF-16 units: enough to tell two versions of the table apart, and
+ * no crypto module to load on the status line's path.
+ */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
 }
 
 const baseCache = new Map<string, PriceTable>();

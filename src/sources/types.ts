@@ -42,6 +42,11 @@ export interface LogFormat<S> {
    * Pure: never mutates `state`.
    */
   parseLine(line: string, state: S): { result: ParsedLine; state?: S };
+  /**
+   * `parseLine` for a line the indexer already found the billing marker in (it searched the
+   * bytes): skips searching the text again. Same result as `parseLine` for such a line.
+   */
+  parseMarkedLine?(line: string, state: S): { result: ParsedLine; state?: S };
 }
 
 /** The directories a format's files live in, resolved from the environment and config. */

@@ -2,9 +2,11 @@
 // use a ledger, and the reference the contract suite holds the SQLite ledger to.
 
 import { type SourceKind, addTokens, type UsageEvent } from '../domain/events.ts';
+import { DAY_MS } from '../domain/periods.ts';
 import { emptyTotals } from '../domain/report.ts';
 import { bucketOf, MATCH_WINDOW_MS, mergeUsage } from '../domain/usage-merge.ts';
 import type {
+  FileStamp,
   Cursor,
   LedgerStore,
   MergeResult,
@@ -74,6 +76,24 @@ export class MemoryLedger implements LedgerStore {
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
+  fileCount(): number {
+    return this.#cursors.size;
+  }
+
+  fileStamps(): Map<string, FileStamp> {
+    const out = new Map<string, FileStamp>();
+    for (const c of this.#cursors.values()) {
+      out.set(c.path, {
+        dev: c.dev,
+        ino: c.ino,
+        size: c.size,
+        mtimeMs: c.mtimeMs,
+        offset: c.offset,
+      });
+    }
+    return out;
+  }
+
   rollup(filter: RollupFilter, by: readonly RollupDimension[]): RollupRow[] {
     const groups = new Map<string, RollupRow>();
     const since = filter.since === undefined ? undefined : bucketOf(filter.since);
@@ -84,8 +104,10 @@ export class MemoryLedger implements LedgerStore {
       if (filter.tool !== undefined && e.tool !== filter.tool) continue;
       if (filter.project !== undefined && (e.project ?? '') !== filter.project) continue;
       if (filter.sessionId !== undefined && e.sessionId !== filter.sessionId) continue;
+      const day = Math.floor((bucket + (filter.zoneOffset?.(bucket) ?? 0)) / DAY_MS);
       const dims: Partial<Record<RollupDimension, string | number>> = {
         bucket,
+        day,
         tool: e.tool,
         model: e.model,
         project: e.project ?? '',
@@ -96,6 +118,7 @@ export class MemoryLedger implements LedgerStore {
       if (row === undefined) {
         row = emptyTotals();
         if (by.includes('bucket')) row.bucket = bucket;
+        if (by.includes('day')) row.day = day;
         if (by.includes('tool')) row.tool = e.tool;
         if (by.includes('model')) row.model = e.model;
         if (by.includes('project')) row.project = e.project ?? '';

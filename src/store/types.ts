@@ -27,6 +27,9 @@ export interface Cursor {
   updatedAt: number;
 }
 
+/** What tells whether a file changed since its cursor was written. */
+export type FileStamp = Pick<Cursor, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'offset'>;
+
 export interface MergeResult {
   /** Events new to the ledger. */
   added: number;
@@ -44,15 +47,22 @@ export interface RollupFilter {
   tool?: Tool | undefined;
   project?: string | undefined;
   sessionId?: string | undefined;
+  /**
+   * Local time minus UTC at an instant, in ms: the zone the `day` dimension counts days in
+   * (UTC when not given).
+   */
+  zoneOffset?: ((ts: number) => number) | undefined;
 }
 
-export type RollupDimension = 'bucket' | 'tool' | 'model' | 'project' | 'session';
+/** `day`: the local calendar day of the quarter hour, as days since 1970-01-01. */
+export type RollupDimension = 'bucket' | 'day' | 'tool' | 'model' | 'project' | 'session';
 
 /** Sums over a group of requests. */
 export type UsageTotals = Totals;
 
 export interface RollupRow extends UsageTotals {
   bucket?: number;
+  day?: number;
   tool?: Tool;
   model?: string;
   project?: string;
@@ -69,6 +79,10 @@ export interface LedgerStore {
   commitFiles(cursors: readonly Cursor[], events: readonly UsageEvent[]): MergeResult;
   cursor(path: string): Cursor | undefined;
   cursors(): Cursor[];
+  /** How many files have a cursor (none: the first import is still to come). */
+  fileCount(): number;
+  /** Every file's stamp by path: what a check for changed files needs, and far cheaper. */
+  fileStamps(): Map<string, FileStamp>;
   /** Sums grouped by the given dimensions, from the pre-aggregated rollup. */
   rollup(filter: RollupFilter, by: readonly RollupDimension[]): RollupRow[];
   /** The requests of one session, oldest first (for a session's detail). */

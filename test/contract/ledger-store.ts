@@ -244,6 +244,51 @@ export function ledgerContract(name: string, open: () => LedgerStore): void {
     assert.equal(first.unpriced, 1);
   });
 
+  withStore('local days follow the zone offset in effect at each quarter hour', (s) => {
+    const day = (ts: number) => Math.floor(ts / 86_400_000);
+    // A zone at +02:00 that moves to +01:00 at 01:00 UTC on the second day (a DST end).
+    const change = T0 - 9 * 3_600_000 + 86_400_000; // 01:00 UTC, T0's next day
+    const zoneOffset = (ts: number) => (ts < change ? 7_200_000 : 3_600_000);
+    s.mergeUsage([
+      usage({ key: 'a', ts: T0 }), // 12:00 local on T0's day
+      usage({ key: 'b', ts: change - 90 * 60_000 }), // 23:30 UTC → 01:30 local, the next day
+      usage({ key: 'c', ts: change + 22 * 3_600_000 + 30 * 60_000 }), // 23:30 UTC → 00:30 local
+      usage({ key: 'd', ts: T0, model: 'claude-haiku-4-5' }),
+    ]);
+    assert.deepEqual(
+      s.rollup({ zoneOffset }, ['day', 'model']).map((r) => [r.day, r.model, r.requests]),
+      [
+        [day(T0), 'claude-haiku-4-5', 1],
+        [day(T0), 'claude-opus-5-5', 1],
+        [day(T0) + 1, 'claude-opus-5-5', 1],
+        [day(T0) + 2, 'claude-opus-5-5', 1],
+      ],
+    );
+    // Without a zone, days are UTC days.
+    assert.deepEqual(
+      s.rollup({}, ['day']).map((r) => [r.day, r.requests]),
+      [
+        [day(T0), 3],
+        [day(T0) + 1, 1],
+      ],
+    );
+    assert.deepEqual(s.rollup({ since: T0 + 86_400_000, zoneOffset }, ['day']).length, 1);
+  });
+
+  withStore('file stamps and the file count follow the committed cursors', (s) => {
+    assert.equal(s.fileCount(), 0);
+    assert.deepEqual(s.fileStamps(), new Map());
+    s.commitFiles([cursor(), cursor({ path: '/logs/b.jsonl', size: 7, offset: 5 })], []);
+    assert.equal(s.fileCount(), 2);
+    assert.deepEqual(
+      s.fileStamps(),
+      new Map([
+        ['/logs/a.jsonl', { dev: 1, ino: 2, size: 100, mtimeMs: T0, offset: 100 }],
+        ['/logs/b.jsonl', { dev: 1, ino: 2, size: 7, mtimeMs: T0, offset: 5 }],
+      ]),
+    );
+  });
+
   withStore('repricing updates computed and unknown costs, never reported ones', (s) => {
     s.mergeUsage([
       usage({ key: 'a', costUsd: 0.01, costBasis: 'computed' }),

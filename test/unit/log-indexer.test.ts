@@ -8,6 +8,7 @@ import {
   mkdtempSync,
   renameSync,
   rmSync,
+  symlinkSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
@@ -195,4 +196,18 @@ test('a crash mid-import loses nothing committed and a restart totals what a cle
   assert.deepEqual(crashing.totals(), want);
   crashing.store.close();
   clean.store.close();
+});
+
+test('the walk follows links to directories and passes over dangling ones', async () => {
+  const { root, indexer, totals } = setup();
+  const elsewhere = join(base, `elsewhere${n++}`);
+  mkdirSync(join(elsewhere, 'deep'), { recursive: true });
+  writeFileSync(join(elsewhere, 'deep', 'b.jsonl'), line('x', 5));
+  symlinkSync(elsewhere, join(root, 'linked'));
+  symlinkSync(join(base, 'nowhere'), join(root, 'dangling'));
+  writeFileSync(join(root, 'p', 'a.jsonl'), line('a', 1));
+  writeFileSync(join(root, 'p', 'notes.txt'), line('n', 100));
+  const run = await indexer.indexAll();
+  assert.equal(run.files, 2, 'a.jsonl and linked/deep/b.jsonl');
+  assert.deepEqual(totals(), { requests: 2, output: 6 });
 });

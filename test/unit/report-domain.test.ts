@@ -7,8 +7,11 @@ import { buildBlocks, burnRate, project } from '../../src/domain/blocks.ts';
 import type { TokenCounts, UsageEvent } from '../../src/domain/events.ts';
 import {
   LOCAL_ZONE,
+  localDay,
+  offsetChanges,
   parseDate,
   periodLabel,
+  periodLabelOfDay,
   startOfLocalDay,
   startOfToday,
   tzOffset,
@@ -73,6 +76,44 @@ test('period labels: local day, ISO week (Monday), month', () => {
   assert.equal(periodLabel(Date.UTC(2026, 10, 23, 0, 30), 'weekly', 'UTC'), '2026-11-23');
   assert.equal(periodLabel(ts, 'monthly', 'Asia/Kolkata'), '2026-11');
   assert.equal(periodLabel(Date.UTC(2026, 11, 31, 23), 'monthly', 'Europe/Berlin'), '2027-01');
+});
+
+test('the offset changes of a zone over a range, found to the quarter hour', () => {
+  const Q = 15 * 60_000;
+  const year = [Date.UTC(2026, 0, 1), Date.UTC(2027, 0, 1)] as const;
+  const of = (zone: string) => offsetChanges(year[0], year[1], Q, (ts) => tzOffset(ts, zone));
+  assert.deepEqual(of('America/New_York'), [
+    { from: year[0], offset: -5 * H },
+    { from: Date.UTC(2026, 2, 8, 7), offset: -4 * H },
+    { from: Date.UTC(2026, 10, 1, 6), offset: -5 * H },
+  ]);
+  // Half-hour DST: +11:00 in the southern summer, +10:30 in winter.
+  assert.deepEqual(of('Australia/Lord_Howe'), [
+    { from: year[0], offset: 11 * H },
+    { from: Date.UTC(2026, 3, 4, 15), offset: 10.5 * H },
+    { from: Date.UTC(2026, 9, 3, 15, 30), offset: 11 * H },
+  ]);
+  assert.deepEqual(of('Asia/Kolkata'), [{ from: year[0], offset: 5.5 * H }]);
+  // Every quarter hour of the year gets the offset the zone has then.
+  const changes = of('Europe/Berlin');
+  for (let ts = year[0]; ts < year[1]; ts += Q) {
+    const at = changes.findLast((c) => c.from <= ts)!;
+    if (at.offset !== tzOffset(ts, 'Europe/Berlin')) assert.fail(`wrong offset at ${ts}`);
+  }
+});
+
+test('local days and the labels of their periods', () => {
+  const ts = Date.UTC(2026, 10, 21, 20);
+  assert.equal(localDay(ts, 'UTC'), Math.floor(ts / (24 * H)));
+  assert.equal(localDay(ts, 'Asia/Kolkata'), localDay(ts, 'UTC') + 1);
+  // 2026-01-31 20:00 UTC is February 1st in Kolkata; 2026-01-01 was a Thursday.
+  const jan31 = localDay(Date.UTC(2026, 0, 31, 20), 'Asia/Kolkata');
+  assert.equal(periodLabelOfDay(jan31, 'daily'), '2026-02-01');
+  assert.equal(periodLabelOfDay(jan31, 'monthly'), '2026-02');
+  assert.equal(periodLabelOfDay(jan31, 'weekly'), '2026-01-26');
+  assert.equal(periodLabelOfDay(localDay(Date.UTC(2026, 0, 1), 'UTC'), 'weekly'), '2025-12-29');
+  assert.equal(periodLabelOfDay(localDay(Date.UTC(2026, 10, 22), 'UTC'), 'weekly'), '2026-11-16');
+  assert.equal(periodLabelOfDay(localDay(Date.UTC(2026, 10, 23), 'UTC'), 'weekly'), '2026-11-23');
 });
 
 test('dates from flags and the start of a local day', () => {

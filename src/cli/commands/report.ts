@@ -13,6 +13,7 @@ import {
   type Period,
   startOfLocalDay,
   LOCAL_ZONE,
+  tzOffset,
 } from '../../domain/periods.ts';
 import { localZoneName } from '../local-zone.ts';
 import {
@@ -25,7 +26,7 @@ import {
 } from '../../domain/report.ts';
 import { restartForImport } from '../../daemon/node-tuning.ts';
 import { openLedger } from '../../ledger/open.ts';
-import type { RollupFilter } from '../../store/types.ts';
+import type { RollupDimension, RollupFilter } from '../../store/types.ts';
 import { progressBar } from '../render/progress.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -151,10 +152,7 @@ export async function report(argv: string[]): Promise<number> {
   }
 }
 
-type Rollup = (
-  filter: RollupFilter,
-  by: Array<'bucket' | 'tool' | 'model' | 'project' | 'session'>,
-) => RollupLike[];
+type Rollup = (filter: RollupFilter, by: RollupDimension[]) => RollupLike[];
 
 export interface ReportBody {
   rows: unknown[];
@@ -172,7 +170,9 @@ function build(
     case 'daily':
     case 'weekly':
     case 'monthly': {
-      const rows = rollup(filter, ['bucket', 'tool', 'model']);
+      // Days are grouped by the store in the report's zone: hundreds of rows, not thousands.
+      const zoneOffset = (ts: number) => tzOffset(ts, tz);
+      const rows = rollup({ ...filter, zoneOffset }, ['day', 'tool', 'model']);
       return { rows: periodRows(rows, kind as Period, tz, breakdown), totals: grandTotal(rows) };
     }
     case 'session': {

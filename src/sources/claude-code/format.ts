@@ -121,4 +121,8 @@ export const claudeCodeFormat: LogFormat<ClaudeState> = {
     }
     return { result: parseUsageLine(line, state) };
   },
+
+  parseMarkedLine(line, state) {
+    return { result: parseUsageLine(line, state) };
+  },
 };

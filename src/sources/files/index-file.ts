@@ -3,9 +3,9 @@
 // from the start (the ledger's keys keep that from counting anything twice), and the cursor
 // committed in the same transaction as the events it covers.
 
-import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, type Stats, statSync } from 'node:fs';
 import type { UsageEvent } from '../../domain/events.ts';
-import type { Cursor } from '../../store/types.ts';
+import type { Cursor, FileStamp } from '../../store/types.ts';
 import type { LogFormat, SourceFile } from '../types.ts';
 import { readLines } from './line-chunks.ts';
 
@@ -36,6 +36,16 @@ export interface FileIndexResult {
   malformed: number;
 }
 
+/** A stat is enough to see that a file is as it was when its cursor was written. */
+export function unchangedSince(stamp: FileStamp, st: Stats): boolean {
+  return (
+    stamp.dev === st.dev &&
+    stamp.ino === st.ino &&
+    stamp.size === st.size &&
+    stamp.mtimeMs === st.mtimeMs
+  );
+}
+
 const OPEN = 0x7b;
 const CLOSE = 0x7d;
 
@@ -55,15 +65,7 @@ export async function indexFile(
     events: 0,
     malformed: 0,
   };
-  // A warm report checks every file: a stat is enough to see that nothing changed.
-  const seen = statSync(file.path);
-  if (
-    previous !== undefined &&
-    previous.dev === seen.dev &&
-    previous.ino === seen.ino &&
-    previous.size === seen.size &&
-    previous.mtimeMs === seen.mtimeMs
-  ) {
+  if (previous !== undefined && unchangedSince(previous, statSync(file.path))) {
     result.unchanged = true;
     return result;
   }
@@ -140,7 +142,10 @@ export async function indexFile(
           }
         }
         const text = buf.toString('utf8', start, stop);
-        const { result: parsed, state: nextState } = format.parseLine(text, state);
+        const { result: parsed, state: nextState } =
+          marker !== undefined && format.parseMarkedLine !== undefined
+            ? format.parseMarkedLine(text, state)
+            : format.parseLine(text, state);
         if (nextState !== undefined) state = nextState;
         if (parsed.kind === 'usage') {
           pending.push(opts.price(parsed.event));

@@ -2,12 +2,15 @@
 // before a report, the agent on start, on file changes and on a slow rescan. One file's
 // failure is recorded and the rest go on.
 
-import { statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import type { UsageEvent } from '../../domain/events.ts';
-import type { Cursor, LedgerStore } from '../../store/types.ts';
+import type { Cursor, FileStamp, LedgerStore } from '../../store/types.ts';
 import type { LogFormat } from '../types.ts';
-import { type FileIndexResult, indexFile } from './index-file.ts';
+import { type FileIndexResult, indexFile, unchangedSince } from './index-file.ts';
+import type { ParseJob } from './parse-protocol.ts';
 import { type FoundFile, listFiles, underRoot } from './walk.ts';
+import { importInWorker, WorkerFailure } from './worker-import.ts';
 
 export interface LogSource {
   format: LogFormat<unknown>;
@@ -36,7 +39,23 @@ export interface IndexerOptions {
   now?: () => number;
   /** Between chunks of a big file; the agent passes a yield to its event loop. */
   yieldBetweenChunks?: () => Promise<void>;
+  /**
+   * Starts a worker thread that reads and parses the given files (ledger/parse-worker.ts):
+   * a run with at least `workerMinBytes` to read uses one, and this thread only commits.
+   */
+  startWorker?: (jobs: ParseJob[]) => Worker;
+  /** How many workers share such an import (0: none, everything on this thread). */
+  workers?: number;
+  workerMinBytes?: number;
+  /**
+   * A worker failed (e.g. out of memory): told here, and the import goes on on this thread
+   * from the cursors committed so far. Without it the failure is thrown.
+   */
+  onWorkerFailure?: (err: Error) => void;
 }
+
+/** Below this, starting a worker costs more than it saves. */
+export const WORKER_MIN_BYTES = 32 * 1024 * 1024;
 
 export class LogIndexer {
   readonly #store: LedgerStore;
@@ -68,10 +87,7 @@ export class LogIndexer {
 
   /** Bytes not yet indexed, over every file (a stat each). */
   pendingBytes(): number {
-    return this.#pendingBytes(
-      this.#files(),
-      new Map(this.#store.cursors().map((c) => [c.path, c])),
-    );
+    return this.#pendingBytes(this.#files(), this.#store.fileStamps());
   }
 
   /** Indexes whatever is new in every file; `onProgress` hears about bytes as they are read. */
@@ -109,10 +125,6 @@ export class LogIndexer {
   async #indexFound(files: FoundFile[], onProgress?: (p: Progress) => void): Promise<IndexRun> {
     const now = this.#opts.now ?? Date.now;
     const started = now();
-    // One query for every cursor, and commits that span files: a first import of thousands
-    // of small transcripts is a few transactions, not thousands.
-    const cursors = new Map(this.#store.cursors().map((c) => [c.path, c]));
-    const batch = new CommitBatch(this.#store);
     const run: IndexRun = {
       files: files.length,
       changedFiles: 0,
@@ -123,31 +135,133 @@ export class LogIndexer {
       errors: [],
       ms: 0,
     };
-    const progress: Progress = { done: 0, total: 0 };
-    if (onProgress !== undefined) progress.total = this.#pendingBytes(files, cursors);
-    for (const { file, format } of files) {
+    const changed = this.#changed(files, run);
+    const progress: Progress = { done: 0, total: changed.bytes };
+    const onBytes =
+      onProgress === undefined
+        ? undefined
+        : (b: number) => {
+            progress.done += b;
+            onProgress(progress);
+          };
+    const { startWorker, workerMinBytes = WORKER_MIN_BYTES, workers = 0 } = this.#opts;
+    if (startWorker !== undefined && workers > 0 && changed.bytes >= workerMinBytes) {
+      try {
+        await this.#indexInWorkers(changed.files, workers, startWorker, run, onBytes);
+        run.ms = now() - started;
+        return run;
+      } catch (err) {
+        if (!(err instanceof WorkerFailure) || this.#opts.onWorkerFailure === undefined) throw err;
+        // What the workers sent is committed with its cursors: read the rest here.
+        this.#opts.onWorkerFailure(err as Error);
+        run.changedFiles = 0;
+        await this.#indexHere(this.#changed(files, run).files, run, onBytes);
+        run.ms = now() - started;
+        return run;
+      }
+    }
+    await this.#indexHere(changed.files, run, onBytes);
+    run.ms = now() - started;
+    return run;
+  }
+
+  /**
+   * The files that changed since their cursors, each with its whole cursor, and the bytes to
+   * read. One query for every file's stamp and a stat per file: a warm check of thousands of
+   * transcripts reads no cursor at all.
+   */
+  #changed(files: FoundFile[], run: IndexRun): { files: ChangedFile[]; bytes: number } {
+    const stamps = this.#store.fileStamps();
+    const out: ChangedFile[] = [];
+    let bytes = 0;
+    for (const found of files) {
+      let st: Stats;
+      try {
+        st = statSync(found.file.path);
+      } catch (err) {
+        // Gone between listing and reading: nothing to index.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+          run.errors.push({ path: found.file.path, message: (err as Error).message });
+        }
+        continue;
+      }
+      const stamp = stamps.get(found.file.path);
+      if (stamp !== undefined && unchangedSince(stamp, st)) continue;
+      const previous = stamp === undefined ? undefined : this.#store.cursor(found.file.path);
+      const pending = pendingIn(stamp, st);
+      out.push({ found, previous, bytes: pending });
+      bytes += pending;
+    }
+    return { files: out, bytes };
+  }
+
+  /**
+   * Reads and parses on worker threads, each given a share of the bytes, while this thread
+   * commits what they send and reads a smaller share itself between commits: a large import
+   * keeps every core busy, as the peers' do.
+   */
+  async #indexInWorkers(
+    files: ChangedFile[],
+    workers: number,
+    startWorker: (jobs: ParseJob[]) => Worker,
+    run: IndexRun,
+    onBytes: ((b: number) => void) | undefined,
+  ): Promise<void> {
+    const [here = [], ...shares] = shareOut(files, [
+      MAIN_THREAD_SHARE,
+      ...Array<number>(workers).fill(1),
+    ]);
+    const started = shares
+      .filter((share) => share.length > 0)
+      .map((share) =>
+        startWorker(
+          share.map(({ found, previous }) => ({
+            path: found.file.path,
+            root: found.file.root,
+            tool: found.format.tool,
+            previous,
+          })),
+        ),
+      );
+    const opts = {
+      ...(onBytes !== undefined ? { onBytes } : {}),
+      ...(this.#opts.yieldBetweenChunks !== undefined
+        ? { betweenBatches: this.#opts.yieldBetweenChunks }
+        : {}),
+    };
+    try {
+      await Promise.all([
+        ...started.map((w) => importInWorker(w, this.#store, run, opts)),
+        // Yields between chunks so the workers' batches are committed as they come.
+        this.#indexHere(here, run, onBytes, () => yieldTo(this.#opts.yieldBetweenChunks)),
+      ]);
+    } finally {
+      await Promise.all(started.map((w) => w.terminate()));
+    }
+  }
+
+  /** Reads the files on this thread; commits span files (a few transactions per import). */
+  async #indexHere(
+    files: ChangedFile[],
+    run: IndexRun,
+    onBytes: ((b: number) => void) | undefined,
+    yieldBetweenChunks = this.#opts.yieldBetweenChunks,
+  ): Promise<void> {
+    const now = this.#opts.now ?? Date.now;
+    const batch = new CommitBatch(this.#store);
+    for (const { found, previous } of files) {
       let r: FileIndexResult;
       try {
-        r = await indexFile(cursors.get(file.path), file, format, batch.add, {
+        r = await indexFile(previous, found.file, found.format, batch.add, {
           price: this.#opts.price,
           now,
-          ...(onProgress !== undefined
-            ? {
-                onBytes: (b: number) => {
-                  progress.done += b;
-                  onProgress(progress);
-                },
-              }
-            : {}),
-          ...(this.#opts.yieldBetweenChunks !== undefined
-            ? { yieldBetweenChunks: this.#opts.yieldBetweenChunks }
-            : {}),
+          ...(onBytes !== undefined ? { onBytes } : {}),
+          ...(yieldBetweenChunks !== undefined ? { yieldBetweenChunks } : {}),
         });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        // Gone between listing and reading: nothing to index.
         if (code !== 'ENOENT')
-          run.errors.push({ path: file.path, message: (err as Error).message });
+          run.errors.push({ path: found.file.path, message: (err as Error).message });
         continue;
       }
       if (!r.unchanged) run.changedFiles++;
@@ -157,24 +271,59 @@ export class LogIndexer {
       run.malformed += r.malformed;
     }
     batch.flush();
-    run.ms = now() - started;
-    return run;
   }
 
-  #pendingBytes(files: FoundFile[], cursors: Map<string, Cursor>): number {
+  #pendingBytes(files: FoundFile[], stamps: Map<string, FileStamp>): number {
     let total = 0;
     for (const { file } of files) {
       try {
-        const st = statSync(file.path);
-        const c = cursors.get(file.path);
-        total +=
-          c !== undefined && c.ino === st.ino && st.size >= c.offset ? st.size - c.offset : st.size;
+        total += pendingIn(stamps.get(file.path), statSync(file.path));
       } catch {
         // Gone: nothing to read.
       }
     }
     return total;
   }
+}
+
+interface ChangedFile {
+  found: FoundFile;
+  previous: Cursor | undefined;
+  bytes: number;
+}
+
+/**
+ * Files dealt into shares of bytes in proportion to `weights` (largest file first, each to the
+ * share furthest below its part).
+ */
+function shareOut(files: readonly ChangedFile[], weights: readonly number[]): ChangedFile[][] {
+  const shares = weights.map((weight) => ({ weight, bytes: 0, files: [] as ChangedFile[] }));
+  for (const f of [...files].sort((a, b) => b.bytes - a.bytes)) {
+    let next = shares[0]!;
+    for (const s of shares) if (s.bytes / s.weight < next.bytes / next.weight) next = s;
+    next.files.push(f);
+    next.bytes += f.bytes;
+  }
+  return shares.map((s) => s.files);
+}
+
+/**
+ * The part of a large import this thread reads itself, against 1 per worker: it also commits
+ * everything (BENCHMARKS.md §4: 0.4–0.6 were within noise of each other on two cores).
+ */
+const MAIN_THREAD_SHARE = 0.5;
+
+/** Lets queued events run (a worker's batch), then whatever the caller yields to. */
+async function yieldTo(then: (() => Promise<void>) | undefined): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  await then?.();
+}
+
+/** Bytes of a file not read yet: all of it when it is new, shrank or is another file. */
+function pendingIn(stamp: FileStamp | undefined, st: Stats): number {
+  return stamp !== undefined && stamp.ino === st.ino && st.size >= stamp.offset
+    ? st.size - stamp.offset
+    : st.size;
 }
 
 /** Files' cursors and events gathered across files and committed together. */

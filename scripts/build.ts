@@ -1,0 +1,36 @@
+// Builds dist/: the CLI and agent bundled into a few ES modules.
+//
+//   npm run build
+//
+// One entry (dist/main.js) with code splitting: each command stays its own chunk, loaded when
+// it runs (so `hook` never loads gRPC), and what commands share goes into shared chunks. A
+// report or the status line then loads a handful of files instead of some forty modules, a
+// sizeable part of their start-up (BENCHMARKS.md §4). Every chunk is written flat into dist/,
+// one level under the package root, as src/ is: src/package-files.ts relies on that.
+// Packages from node_modules stay outside the bundle and load as they are.
+
+import { rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist');
+
+rmSync(outdir, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  // The parse worker is started by file name (src/package-files.ts: workerModule).
+  entryPoints: { main: 'src/cli/main.ts', 'parse-worker': 'src/ledger/parse-worker.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22.18',
+  packages: 'external',
+  chunkNames: '[name]-[hash]',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+if (result.errors.length > 0) process.exit(1);

@@ -1,0 +1,15 @@
+// Entry of the worker thread that reads and parses transcripts during a large import (see
+// sources/files/worker-import.ts). It prices events with its own copy of the price table, the
+// same one the indexer's thread loaded.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { priceUsage } from '../domain/pricing.ts';
+import { loadPriceTable } from '../pricing/table.ts';
+import { runParseJobs } from '../sources/files/parse-jobs.ts';
+import type { ParseWorkerData } from '../sources/files/parse-protocol.ts';
+import { formatOf } from '../sources/log-sources.ts';
+
+const data = workerData as ParseWorkerData;
+const table = loadPriceTable({ dataDir: data.dataDir, overrides: data.priceOverrides });
+if (parentPort === null) throw new Error('parse-worker runs only as a worker thread');
+await runParseJobs(data.jobs, parentPort, formatOf, (e) => priceUsage(e, table));
