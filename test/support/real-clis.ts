@@ -42,10 +42,11 @@
  * resolves the capture/daemon has (or is receiving) everything.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scratchHome } from './cli.ts';
 
 export type CliName = 'claude' | 'codex' | 'gemini';
 export type ClaudeProtocol = 'http/json' | 'http/protobuf' | 'grpc';
@@ -145,7 +146,7 @@ interface ScratchDirs {
 }
 
 function scratch(cli: CliName, opts: CommonRunOptions): ScratchDirs {
-  const root = opts.root ?? mkdtempSync(join(tmpdir(), `ai-observer-${cli}-`));
+  const root = opts.root ?? scratchHome(`ai-observer-${cli}-`);
   const home = opts.home ?? join(root, 'home');
   const cwd = opts.cwd ?? join(root, 'work');
   mkdirSync(home, { recursive: true });

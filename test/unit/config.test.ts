@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/load.ts';
 import { resolvePaths } from '../../src/config/paths.ts';
 import { ConfigError } from '../../src/config/schema.ts';
+import { scratchHome } from '../support/cli.ts';
 
 function withFile(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'aio-config-'));
+  const dir = scratchHome('aio-config-');
   const file = join(dir, 'config.yaml');
   writeFileSync(file, text);
   return file;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { SnapshotFile } from '../../src/daemon/snapshot-file.ts';
+import { scratchHome } from '../support/cli.ts';
 
 test('the snapshot file ends with the newest text, written whole, at most every 250 ms', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'aio-snap-'));
+  const dir = scratchHome('aio-snap-');
   const path = join(dir, 'run', 'sessions.json');
   const errors: Error[] = [];
   const file = new SnapshotFile(path, (e) => errors.push(e));

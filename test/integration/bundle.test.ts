@@ -1,0 +1,83 @@
+// The bundled CLI, as `npm install` builds it and users run it: built by scripts/build.ts into a
+// copy of the package, it finds its package.json and price table from its chunks, and a first
+// import large enough for the parse worker (dist/parse-worker.js; a worker that fails says so
+// on stderr) totals exactly what the corpus generator put in, with costs computed.
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { generateCorpus } from '../../bench/corpus/claude-corpus.ts';
+import { WORKER_MIN_BYTES } from '../../src/sources/files/indexer.ts';
+import { childEnv, scratchHome } from '../support/cli.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const NODE = process.execPath;
+const pkg = mkdtempSync(join(tmpdir(), 'aio-bundle-'));
+after(() => rmSync(pkg, { recursive: true, force: true }));
+
+before(() => {
+  for (const item of ['bin', 'data', 'scripts', 'src', 'package.json']) {
+    cpSync(join(ROOT, item), join(pkg, item), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+  execFileSync(NODE, [join(pkg, 'scripts', 'build.ts')], { cwd: pkg, stdio: 'pipe' });
+  // Run the bundle alone: no source to fall back on.
+  rmSync(join(pkg, 'src'), { recursive: true });
+});
+
+/** Runs the bundled CLI; anything on stderr (e.g. a parse worker that failed) fails the test. */
+function cli(args: string[], env: NodeJS.ProcessEnv): string {
+  const r = spawnSync(NODE, [join(pkg, 'bin', 'ai-observer.js'), ...args], {
+    env: childEnv(env),
+    encoding: 'utf8',
+  });
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+  return r.stdout;
+}
+
+test('the bundle knows its version', () => {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  assert.equal(cli(['version'], {}).trim(), version);
+});
+
+test('a first import on the bundle’s parse worker totals what the corpus holds', () => {
+  const corpus = join(pkg, 'corpus');
+  const summary = generateCorpus({
+    out: corpus,
+    sizeBytes: WORKER_MIN_BYTES + 8 * 1024 * 1024,
+    sessions: 40,
+    seed: 11,
+    end: '2026-11-20',
+    days: 30,
+  });
+  assert.ok(summary.bytes >= WORKER_MIN_BYTES, 'big enough for the worker');
+  const home = scratchHome('aio-bundle-home-');
+  try {
+    const out = JSON.parse(
+      cli(['report', 'daily', '--json', '--timezone', 'UTC'], {
+        AI_OBSERVER_HOME: home,
+        CLAUDE_CONFIG_DIR: corpus,
+      }),
+    );
+    const e = summary.expected;
+    assert.equal(out.totals.requests, e.requests);
+    assert.equal(out.totals.inputTokens, e.inputTokens);
+    assert.equal(out.totals.outputTokens, e.outputTokens);
+    assert.equal(out.totals.cacheReadTokens, e.cacheReadTokens);
+    assert.equal(out.totals.cacheWriteTokens, e.cacheCreationTokens);
+    assert.equal(out.totals.totalTokens, e.totalTokens);
+    // Priced from the shipped table, found from the bundle's chunk.
+    assert.equal(out.totals.costBasis, 'computed');
+    assert.ok(Math.abs(out.totals.costUsd - e.costUsd.ccusageRule) < 0.01);
+    assert.deepEqual(
+      out.rows.map((r: { period: string }) => r.period),
+      Object.keys(e.byDay).sort(),
+    );
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});
