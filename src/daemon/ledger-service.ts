@@ -7,7 +7,7 @@ import { existsSync, type FSWatcher, watch } from 'node:fs';
 import type { Paths } from '../config/paths.ts';
 import type { Config } from '../config/schema.ts';
 import type { UsageEvent } from '../domain/events.ts';
-import { type LedgerWriter, openLedgerWriter } from '../ledger/open.ts';
+import { type LedgerWriter, openLedgerWriter } from '../ledger/writer.ts';
 import type { IndexRun } from '../sources/files/indexer.ts';
 
 export interface LedgerServiceOptions {
