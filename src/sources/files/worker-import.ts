@@ -59,8 +59,8 @@ export function importInWorker(
               return;
             }
             case 'done':
+              // The indexer terminates its workers once every one is done.
               finish();
-              void worker.terminate();
               return;
           }
         } catch (err) {

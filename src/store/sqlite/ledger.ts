@@ -386,26 +386,12 @@ export class SqliteLedger implements LedgerStore {
   }
 
   #update(id: number, e: UsageEvent): void {
-    const t = e.tokens;
+    // The columns after key, ts, tool and session_id, in EVENT_COLUMNS' order.
     this.#stmt(
       `UPDATE usage_events SET model = ?, project = ?, input = ?, output = ?, cache_read = ?,
          cache_write_5m = ?, cache_write_1h = ?, reasoning = ?, cost_usd = ?, cost_basis = ?,
          sources = ?, match = ? WHERE id = ?`,
-    ).run(
-      e.model,
-      e.project ?? '',
-      t.input,
-      t.output,
-      t.cacheRead,
-      t.cacheWrite5m,
-      t.cacheWrite1h,
-      t.reasoning,
-      e.costUsd ?? null,
-      e.costBasis,
-      sourceBits(e.sources),
-      e.match ?? null,
-      id,
-    );
+    ).run(...eventValues(e).slice(4), id);
   }
 
   #applyRollup(deltas: RollupDeltas): void {
