@@ -7,6 +7,8 @@ import type { Transition } from '../domain/sessions.ts';
 import { startGrpcReceiver } from '../ingest/otlp/grpc.ts';
 import { createNotifier, notificationFor } from '../notify/index.ts';
 import { VERSION } from '../version.ts';
+import { systemTimeZone } from '../domain/periods.ts';
+import { usageApi } from '../web/api/usage-api.ts';
 import { startWebServer } from '../web/server.ts';
 import { LedgerService } from './ledger-service.ts';
 import { LiveMonitor } from './monitor.ts';
@@ -99,6 +101,11 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     maxBodyBytes: config.server.maxBodyBytes,
     maxConcurrentRequests: config.server.maxConcurrentRequests,
     maxInflightBytes: config.server.maxInflightBytes,
+    usage: usageApi({
+      store: () => ledger.reader(),
+      liveSession: (id) => monitor.session(id),
+      zone: config.report.timezone || systemTimeZone(),
+    }),
   }).catch(async (err: NodeJS.ErrnoException) => {
     monitor.close();
     await ledger.close();

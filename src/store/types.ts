@@ -85,7 +85,7 @@ export interface LedgerStore {
   fileStamps(): Map<string, FileStamp>;
   /** Sums grouped by the given dimensions, from the pre-aggregated rollup. */
   rollup(filter: RollupFilter, by: readonly RollupDimension[]): RollupRow[];
-  /** The requests of one session, oldest first (for a session's detail). */
+  /** A session's newest `limit` requests, oldest first (for a session's detail). */
   sessionEvents(sessionId: string, limit: number): UsageEvent[];
   /** The event stored under a key (or an alias of it). */
   event(key: string): UsageEvent | undefined;

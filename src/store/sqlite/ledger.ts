@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SourceKind, Tool, UsageEvent } from '../../domain/events.ts';
-import { DAY_MS, offsetChanges } from '../../domain/periods.ts';
+import { DAY_MS, HOUR_MS, offsetChanges } from '../../domain/periods.ts';
 import { BUCKET_MS, bucketOf, MATCH_WINDOW_MS, mergeUsage } from '../../domain/usage-merge.ts';
 import type {
   FileStamp,
@@ -210,6 +210,38 @@ class RollupDeltas extends Map<string, RollupDelta> {
   }
 }
 
+const ROLLUP_KEYS = ['bucket', 'tool', 'model', 'project', 'session_id'];
+const HOURLY_KEYS = ['bucket', 'tool', 'model', 'project'];
+
+/** Quarter-hour deltas summed per hour, tool, model and project (the session let go). */
+function hourly(deltas: Iterable<RollupDelta>): RollupDelta[] {
+  const out = new Map<string, RollupDelta>();
+  for (const d of deltas) {
+    const bucket = d.bucket - (d.bucket % HOUR_MS);
+    const id = `${bucket}\u0000${d.tool}\u0000${d.model}\u0000${d.project}`;
+    const h = out.get(id);
+    if (h === undefined) {
+      out.set(id, { ...d, bucket, session: '' });
+      continue;
+    }
+    h.requests += d.requests;
+    h.input += d.input;
+    h.output += d.output;
+    h.cacheRead += d.cacheRead;
+    h.cacheWrite5m += d.cacheWrite5m;
+    h.cacheWrite1h += d.cacheWrite1h;
+    h.reasoning += d.reasoning;
+    h.costReported += d.costReported;
+    h.costComputed += d.costComputed;
+    h.nReported += d.nReported;
+    h.nComputed += d.nComputed;
+    h.nUnpriced += d.nUnpriced;
+    h.firstTs = Math.min(h.firstTs, d.firstTs);
+    h.lastTs = Math.max(h.lastTs, d.lastTs);
+  }
+  return [...out.values()];
+}
+
 const DIMENSION_COLUMN: Record<Exclude<RollupDimension, 'day'>, string> = {
   bucket: 'bucket',
   tool: 'tool',
@@ -396,12 +428,23 @@ export class SqliteLedger implements LedgerStore {
 
   #applyRollup(deltas: RollupDeltas): void {
     if (deltas.size === 0) return;
+    this.#upsertSums('usage_rollup', deltas.values());
+    this.#upsertSums('usage_hourly', hourly(deltas.values()));
+    if (deltas.shrunk) {
+      this.#stmt('DELETE FROM usage_rollup WHERE requests = 0').run();
+      this.#stmt('DELETE FROM usage_hourly WHERE requests = 0').run();
+    }
+  }
+
+  /** Adds deltas to a sums table's rows (the quarter-hour one is keyed by session as well). */
+  #upsertSums(table: 'usage_rollup' | 'usage_hourly', rows: Iterable<RollupDelta>): void {
+    const keys = table === 'usage_rollup' ? ROLLUP_KEYS : HOURLY_KEYS;
     const upsert = this.#stmt(
-      `INSERT INTO usage_rollup (bucket, tool, model, project, session_id, requests, input, output,
-         cache_read, cache_write_5m, cache_write_1h, reasoning, cost_reported, cost_computed,
-         n_reported, n_computed, n_unpriced, first_ts, last_ts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (bucket, tool, model, project, session_id) DO UPDATE SET
+      `INSERT INTO ${table} (${keys.join(', ')}, requests, input, output, cache_read,
+         cache_write_5m, cache_write_1h, reasoning, cost_reported, cost_computed, n_reported,
+         n_computed, n_unpriced, first_ts, last_ts)
+       VALUES (${keys.map(() => '?').join(', ')}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (${keys.join(', ')}) DO UPDATE SET
          requests = requests + excluded.requests, input = input + excluded.input,
          output = output + excluded.output, cache_read = cache_read + excluded.cache_read,
          cache_write_5m = cache_write_5m + excluded.cache_write_5m,
@@ -414,13 +457,9 @@ export class SqliteLedger implements LedgerStore {
          n_unpriced = n_unpriced + excluded.n_unpriced,
          first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`,
     );
-    for (const d of deltas.values()) {
-      upsert.run(
-        d.bucket,
-        d.tool,
-        d.model,
-        d.project,
-        d.session,
+    const withSession = table === 'usage_rollup';
+    for (const d of rows) {
+      const sums = [
         d.requests,
         d.input,
         d.output,
@@ -435,9 +474,10 @@ export class SqliteLedger implements LedgerStore {
         d.nUnpriced,
         d.firstTs,
         d.lastTs,
-      );
+      ];
+      if (withSession) upsert.run(d.bucket, d.tool, d.model, d.project, d.session, ...sums);
+      else upsert.run(d.bucket, d.tool, d.model, d.project, ...sums);
     }
-    if (deltas.shrunk) this.#stmt('DELETE FROM usage_rollup WHERE requests = 0').run();
   }
 
   cursor(path: string): Cursor | undefined {
@@ -470,6 +510,8 @@ export class SqliteLedger implements LedgerStore {
   }
 
   rollup(filter: RollupFilter, by: readonly RollupDimension[]): RollupRow[] {
+    const hourlyOk = this.#hourlyServes(filter, by);
+    const table = hourlyOk ? 'usage_hourly' : 'usage_rollup';
     const where: string[] = [];
     const params: Array<string | number> = [];
     if (filter.since !== undefined) {
@@ -493,14 +535,15 @@ export class SqliteLedger implements LedgerStore {
       params.push(filter.sessionId);
     }
     const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const step = hourlyOk ? HOUR_MS : BUCKET_MS;
     const column = (d: RollupDimension) =>
-      d === 'day' ? this.#localDaySql(whereSql, params, filter.zoneOffset) : DIMENSION_COLUMN[d];
+      d === 'day' ? this.#localDaySql(table, step, filter) : DIMENSION_COLUMN[d];
     const groups = by.map(column);
     const sql = `SELECT ${[...groups, ''].join(', ')}
         sum(requests), sum(input), sum(output), sum(cache_read), sum(cache_write_5m),
         sum(cache_write_1h), sum(reasoning), sum(cost_reported), sum(cost_computed),
         sum(n_reported), sum(n_computed), sum(n_unpriced), min(first_ts), max(last_ts)
-      FROM usage_rollup ${whereSql}
+      FROM ${table} ${whereSql}
       ${by.length > 0 ? `GROUP BY ${groups.join(', ')}` : ''}
       HAVING sum(requests) > 0
       ${by.length > 0 ? `ORDER BY ${groups.join(', ')}` : ''}`;
@@ -541,21 +584,45 @@ export class SqliteLedger implements LedgerStore {
   }
 
   /**
-   * The local day of a quarter hour as SQL: the bucket shifted by the zone's offset in effect
+   * Whether the hourly sums answer this query exactly: no session in it, no quarter hours
+   * asked for, whole hours at both ends, and local days whose borders fall on whole hours
+   * (zones such as India's or Nepal's need the quarter hours).
+   */
+  #hourlyServes(filter: RollupFilter, by: readonly RollupDimension[]): boolean {
+    if (filter.sessionId !== undefined || by.includes('session') || by.includes('bucket'))
+      return false;
+    if (filter.since !== undefined && filter.since % HOUR_MS !== 0) return false;
+    if (filter.until !== undefined && filter.until % HOUR_MS !== 0) return false;
+    if (!by.includes('day') || filter.zoneOffset === undefined) return true;
+    return this.#offsetChanges('usage_hourly', HOUR_MS, filter).every(
+      (c) => c.offset % HOUR_MS === 0 && c.from % HOUR_MS === 0,
+    );
+  }
+
+  /** Where the zone's offset changes over the rows a filter selects (UTC when none given). */
+  #offsetChanges(
+    table: 'usage_rollup' | 'usage_hourly',
+    step: number,
+    filter: RollupFilter,
+  ): Array<{ from: number; offset: number }> {
+    const zoneOffset = filter.zoneOffset;
+    if (zoneOffset === undefined) return [{ from: 0, offset: 0 }];
+    // The rows' range bounds the search; the filter's bounds bound it more cheaply.
+    const range = this.#stmt(`SELECT min(bucket), max(bucket) FROM ${table}`);
+    range.setReturnArrays(true);
+    const [lo, hi] = range.get() as unknown as [number | null, number | null];
+    if (lo === null || hi === null) return [{ from: 0, offset: 0 }];
+    const from = Math.max(lo, filter.since ?? lo);
+    const to = Math.min(hi, filter.until ?? hi);
+    return offsetChanges(Math.min(from, to), to, step, zoneOffset);
+  }
+
+  /**
+   * The local day of a row's bucket as SQL: the bucket shifted by the zone's offset in effect
    * then (a CASE over the offset changes within the rows' range), in whole days.
    */
-  #localDaySql(
-    whereSql: string,
-    params: ReadonlyArray<string | number>,
-    zoneOffset: ((ts: number) => number) | undefined,
-  ): string {
-    const range = this.#stmt(`SELECT min(bucket), max(bucket) FROM usage_rollup ${whereSql}`);
-    range.setReturnArrays(true);
-    const [lo, hi] = range.get(...params) as unknown as [number | null, number | null];
-    const changes =
-      lo === null || hi === null || zoneOffset === undefined
-        ? [{ from: 0, offset: 0 }]
-        : offsetChanges(lo, hi, BUCKET_MS, zoneOffset);
+  #localDaySql(table: 'usage_rollup' | 'usage_hourly', step: number, filter: RollupFilter): string {
+    const changes = this.#offsetChanges(table, step, filter);
     const int = (v: number) => String(Math.trunc(v));
     let shift = int(changes[changes.length - 1]!.offset);
     if (changes.length > 1) {
@@ -570,9 +637,9 @@ export class SqliteLedger implements LedgerStore {
 
   sessionEvents(sessionId: string, limit: number): UsageEvent[] {
     const rows = this.#stmt(
-      `SELECT id, ${EVENT_COLUMNS} FROM usage_events WHERE session_id = ? ORDER BY ts LIMIT ?`,
+      `SELECT id, ${EVENT_COLUMNS} FROM usage_events WHERE session_id = ? ORDER BY ts DESC LIMIT ?`,
     ).all(sessionId, limit) as unknown as EventRow[];
-    return rows.map(eventOf);
+    return rows.reverse().map(eventOf);
   }
 
   event(key: string): UsageEvent | undefined {
@@ -635,7 +702,14 @@ export class SqliteLedger implements LedgerStore {
         total(CASE WHEN cost_basis = 'computed' THEN cost_usd END),
         sum(cost_basis = 'reported'), sum(cost_basis = 'computed'),
         sum(cost_basis NOT IN ('reported', 'computed')), min(ts), max(ts)
-      FROM usage_events GROUP BY 1, tool, model, project, session_id;`);
+      FROM usage_events GROUP BY 1, tool, model, project, session_id;
+      DELETE FROM usage_hourly;
+      INSERT INTO usage_hourly
+      SELECT (bucket / 3600000) * 3600000, tool, model, project, sum(requests), sum(input),
+        sum(output), sum(cache_read), sum(cache_write_5m), sum(cache_write_1h), sum(reasoning),
+        sum(cost_reported), sum(cost_computed), sum(n_reported), sum(n_computed),
+        sum(n_unpriced), min(first_ts), max(last_ts)
+      FROM usage_rollup GROUP BY 1, tool, model, project;`);
   }
 
   close(): void {
