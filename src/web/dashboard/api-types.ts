@@ -29,11 +29,14 @@ export interface Window {
   until: number;
 }
 
+/** A time: ms since the epoch, or an ISO 8601 string (blocks carry those). */
+export type Instant = number | string;
+
 export interface Block extends Figures {
-  start: number;
-  end: number;
-  firstActivity: number;
-  lastActivity: number;
+  start: Instant;
+  end: Instant;
+  firstActivity: Instant;
+  lastActivity: Instant;
   models: string[];
   burnRate: { tokensPerMinute: number; costPerHour: number };
   projection: { totalTokens: number; costUsd: number; remainingMinutes: number };

@@ -7,6 +7,7 @@ import { ActivityPanel } from './activity.tsx';
 import type { Activity, SessionListMessage, Summary, Usage } from './api-types.ts';
 import { errorText, getJson, getOptionalJson } from './api.ts';
 import { Board } from './board.tsx';
+import { localDay } from './chart-data.ts';
 import { useMarkOnce, useRoute } from './hooks.ts';
 import { SessionPage } from './session-detail.tsx';
 import { type StreamStatus, subscribeSessions } from './stream.ts';
@@ -77,10 +78,15 @@ function useOverview(list: SessionListMessage | null): Overview {
     const signal = abort.signal;
     // `tick` names no data: it only says when to refetch.
     void tick;
+    // The same 30 days for both usage panels (the agent counts days in its report zone).
+    const since = localDay(Date.now(), 29);
     Promise.all([
       settle(getJson<Summary>('/api/summary', signal), prev.summary),
-      settle(getJson<Usage>('/api/usage?period=day&by=tool', signal), prev.byTool),
-      settle(getJson<Usage>('/api/usage?period=total&by=model', signal), prev.byModel),
+      settle(getJson<Usage>(`/api/usage?period=day&by=tool&since=${since}`, signal), prev.byTool),
+      settle(
+        getJson<Usage>(`/api/usage?period=total&by=model&since=${since}`, signal),
+        prev.byModel,
+      ),
       settle(getOptionalJson<Activity>('/api/activity', signal), prev.activity),
     ]).then(([summary, byTool, byModel, activity]) => {
       if (!signal.aborted) setData({ summary, byTool, byModel, activity });

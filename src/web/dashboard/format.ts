@@ -1,6 +1,11 @@
 // How numbers read on the dashboard. Pure (no DOM), so unit tests run it under Node.
 
-import type { Basis } from './api-types.ts';
+import type { Basis, Instant } from './api-types.ts';
+
+/** ms since the epoch from either form the API uses. */
+export function toMs(t: Instant): number {
+  return typeof t === 'number' ? t : Date.parse(t);
+}
 
 const usd2 = new Intl.NumberFormat('en-US', {
   style: 'currency',

@@ -28,8 +28,9 @@ function Timeline(props: { detail: SessionDetail; theme: Theme }) {
     const costColor = cssVar('--cost');
     const opts: Omit<uPlot.Options, 'width' | 'height'> = {
       scales: {
-        // Half a quarter hour of room each side, so the first and last bars are whole.
-        x: { time: true, range: (_u, min, max) => [min - 450, max + 450] },
+        // Half a quarter hour of room each side, so the first and last bars are whole (from
+        // the data: uPlot widens a single point to a thousand days).
+        x: { time: true, range: () => [xs[0]! - 450, xs[xs.length - 1]! + 450] },
         tokens: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
         usd: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
       },

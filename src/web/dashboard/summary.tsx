@@ -1,7 +1,14 @@
 // Today, this week, this month, and the active 5-hour block with its burn rate.
 
 import type { Block, Figures, Summary } from './api-types.ts';
-import { formatClock, formatCount, formatDuration, formatTokens, formatUsd } from './format.ts';
+import {
+  formatClock,
+  formatCount,
+  formatDuration,
+  formatTokens,
+  formatUsd,
+  toMs,
+} from './format.ts';
 import { useNow } from './hooks.ts';
 import { BasisBadge, Cost, costDetail, Message } from './widgets.tsx';
 
@@ -31,14 +38,16 @@ function BlockCard(props: { block: Block | null }) {
       </div>
     );
   }
-  const elapsed = Math.min(1, Math.max(0, (now - b.start) / (b.end - b.start)));
-  const left = Math.max(0, (b.end - now) / 1000);
+  const start = toMs(b.start);
+  const end = toMs(b.end);
+  const elapsed = Math.min(1, Math.max(0, (now - start) / (end - start)));
+  const left = Math.max(0, (end - now) / 1000);
   return (
     <div class="card block-card" data-period="block">
       <h3>
         5-hour block{' '}
         <span class="muted">
-          {formatClock(b.start)}–{formatClock(b.end)}
+          {formatClock(start)}–{formatClock(end)}
         </span>
       </h3>
       <div class="progress" title={`${Math.round(elapsed * 100)}% of the block elapsed`}>
@@ -57,7 +66,7 @@ function BlockCard(props: { block: Block | null }) {
         <dt>Projected</dt>
         <dd>
           {formatUsd(b.projection.costUsd)} · {formatTokens(b.projection.totalTokens)} tokens by{' '}
-          {formatClock(b.end)} <BasisBadge basis="estimated" detail="at the current burn rate" />
+          {formatClock(end)} <BasisBadge basis="estimated" detail="at the current burn rate" />
         </dd>
         {b.models.length > 0 && (
           <>

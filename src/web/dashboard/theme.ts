@@ -54,6 +54,7 @@ export function useTheme(): { mode: ThemeMode; theme: Theme; toggle: () => void 
     } catch {
       // storage disabled: the choice lasts until reload
     }
+    setTheme(applyMode(next)); // now, not after the next paint
     setMode(next);
   };
   return { mode, theme, toggle };

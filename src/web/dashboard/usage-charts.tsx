@@ -26,7 +26,7 @@ export function CostByTool(props: {
     const opts: Omit<uPlot.Options, 'width' | 'height'> = {
       scales: {
         // Half a day of room each side, so the first and last bars are whole.
-        x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] },
+        x: { time: true, range: () => [s.xs[0]! - 43_200, s.xs[s.xs.length - 1]! + 43_200] },
         y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
       },
       legend: { live: true },
@@ -53,7 +53,7 @@ export function CostByTool(props: {
       ],
     };
     const data: uPlot.AlignedData = [s.xs, ...order.map((k) => s.stacked[k]!)];
-    return { opts, data, empty: s.keys.length === 0 };
+    return { opts, data, empty: s.keys.length === 0 || s.xs.length === 0 };
     // theme: the axis and series colors are read from the page when the chart is built
   }, [usage, theme]);
 
