@@ -60,13 +60,42 @@ async function postClaudeEvent(url: string, sessionId: string): Promise<void> {
   assert.equal(res.status, 200);
 }
 
+/**
+ * The page's globals that the functions run in the page read (this program is typed for Node,
+ * and the page's CSP allows no string evaluation, so they are functions with this cast).
+ */
+interface PageGlobals {
+  document: {
+    body: object;
+    documentElement: {
+      dataset: Record<string, string | undefined>;
+      scrollWidth: number;
+      clientWidth: number;
+    };
+    querySelector(selector: string): { textContent: string | null } | null;
+  };
+  getComputedStyle(el: object): { backgroundColor: string };
+  performance: { getEntriesByType(type: string): unknown[] };
+  stayed?: boolean;
+}
+
 const background = (page: Page) =>
-  page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-const themeOf = (page: Page) => page.evaluate(() => document.documentElement.dataset.theme);
+  page.evaluate(() => {
+    const w = globalThis as unknown as PageGlobals;
+    return w.getComputedStyle(w.document.body).backgroundColor;
+  });
+const themeOf = (page: Page) =>
+  page.evaluate(
+    () => (globalThis as unknown as PageGlobals).document.documentElement.dataset.theme,
+  );
 /** Waits (briefly) for the page to show `theme`. */
 async function expectTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
   await page
-    .waitForFunction((t) => document.documentElement.dataset.theme === t, theme, { timeout: 2000 })
+    .waitForFunction(
+      (t) => (globalThis as unknown as PageGlobals).document.documentElement.dataset.theme === t,
+      theme,
+      { timeout: 2000 },
+    )
     .catch(() => undefined);
   assert.equal(await themeOf(page), theme);
 }
@@ -106,7 +135,7 @@ describe('dashboard in Chromium', () => {
 
   test('an OTLP event for a new session is on the board within a second, without a reload', async () => {
     await page.evaluate(() => {
-      (window as unknown as { stayed: boolean }).stayed = true;
+      (globalThis as unknown as PageGlobals).stayed = true;
     });
     const id = `e2e-${process.pid}-${Date.now()}`;
     const started = performance.now();
@@ -120,14 +149,18 @@ describe('dashboard in Chromium', () => {
     assert.match(text, /claude-sonnet-4-5/);
     assert.match(text, /\$0\.02\s*reported/, 'the cost with its basis');
     const stayed = await page.evaluate(() => ({
-      flag: (window as unknown as { stayed?: boolean }).stayed,
-      navigations: performance.getEntriesByType('navigation').length,
+      flag: (globalThis as unknown as PageGlobals).stayed,
+      navigations: (globalThis as unknown as PageGlobals).performance.getEntriesByType('navigation')
+        .length,
     }));
     assert.deepEqual(stayed, { flag: true, navigations: 1 }, 'the page was not reloaded');
 
     // The rollups follow a little later (refetched once the live totals settle).
     await page.waitForFunction(
-      () => !document.querySelector('[data-period="Today"]')?.textContent?.includes('$0.00'),
+      () =>
+        !(globalThis as unknown as PageGlobals).document
+          .querySelector('[data-period="Today"]')
+          ?.textContent?.includes('$0.00'),
       undefined,
       { timeout: 10_000 },
     );
@@ -191,9 +224,10 @@ describe('dashboard in Chromium', () => {
   test('usable at laptop width: nothing wider than a 900 px window', async () => {
     await page.setViewportSize({ width: 900, height: 900 });
     await page.waitForSelector('#cost-by-tool canvas');
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
+    const overflow = await page.evaluate(() => {
+      const root = (globalThis as unknown as PageGlobals).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
     assert.equal(overflow, 0);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-900.png'), fullPage: true });
   });
