@@ -2,7 +2,7 @@
 // session's detail (#/session/<id>). The session board follows the event stream; the rollups
 // are refetched shortly after the live totals move, and every minute.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ActivityPanel } from './activity.tsx';
 import type { Activity, SessionListMessage, Summary, Usage } from './api-types.ts';
 import { errorText, getJson, getOptionalJson } from './api.ts';
@@ -47,6 +47,52 @@ async function settle<T>(p: Promise<T | null>, previous: Loaded<T>): Promise<Loa
   }
 }
 
+type OnPart = (part: Partial<Overview>) => void;
+
+/**
+ * Fetches the overview, handing each part over as it comes. The cost summary is asked for
+ * first and alone: the agent answers one request at a time, and the usage rollups behind it
+ * are slower and below the fold.
+ */
+async function loadOverview(prev: Overview, onPart: OnPart, signal?: AbortSignal): Promise<void> {
+  onPart({ summary: await settle(getJson<Summary>('/api/summary', signal), prev.summary) });
+  // The same 30 days for both usage panels (the agent counts days in its report zone).
+  const since = localDay(Date.now(), 29);
+  await Promise.all([
+    settle(
+      getJson<Usage>(`/api/usage?period=day&by=tool&since=${since}`, signal),
+      prev.byTool,
+    ).then((byTool) => onPart({ byTool })),
+    settle(
+      getJson<Usage>(`/api/usage?period=total&by=model&since=${since}`, signal),
+      prev.byModel,
+    ).then((byModel) => onPart({ byModel })),
+    settle(getOptionalJson<Activity>('/api/activity', signal), prev.activity).then((activity) =>
+      onPart({ activity }),
+    ),
+  ]);
+}
+
+/**
+ * The first load, asked for when the script runs rather than after the first render: parts
+ * that come before the view subscribes wait here.
+ */
+interface EarlyLoad {
+  parts: Partial<Overview>;
+  onPart: OnPart | undefined;
+}
+let firstLoad: EarlyLoad | undefined;
+
+export function startLoading(): void {
+  if (firstLoad !== undefined) return;
+  const early: EarlyLoad = { parts: {}, onPart: undefined };
+  firstLoad = early;
+  void loadOverview(EMPTY, (part) => {
+    Object.assign(early.parts, part);
+    early.onPart?.(part);
+  });
+}
+
 function useOverview(list: SessionListMessage | null): Overview {
   const [data, setData] = useState<Overview>(EMPTY);
   const [tick, setTick] = useState(0);
@@ -72,25 +118,21 @@ function useOverview(list: SessionListMessage | null): Overview {
     return () => clearTimeout(t);
   }, [spent]);
 
-  useEffect(() => {
+  // Layout effects, here and for the stream: they run before the first paint, not a frame
+  // after it, so data that is already in hand shows in the first frames.
+  useLayoutEffect(() => {
     const abort = new AbortController();
-    const prev = current.current;
-    const signal = abort.signal;
+    const onPart: OnPart = (part) => {
+      if (!abort.signal.aborted) setData((d) => ({ ...d, ...part }));
+    };
     // `tick` names no data: it only says when to refetch.
-    void tick;
-    // The same 30 days for both usage panels (the agent counts days in its report zone).
-    const since = localDay(Date.now(), 29);
-    Promise.all([
-      settle(getJson<Summary>('/api/summary', signal), prev.summary),
-      settle(getJson<Usage>(`/api/usage?period=day&by=tool&since=${since}`, signal), prev.byTool),
-      settle(
-        getJson<Usage>(`/api/usage?period=total&by=model&since=${since}`, signal),
-        prev.byModel,
-      ),
-      settle(getOptionalJson<Activity>('/api/activity', signal), prev.activity),
-    ]).then(([summary, byTool, byModel, activity]) => {
-      if (!signal.aborted) setData({ summary, byTool, byModel, activity });
-    });
+    if (tick === 0 && firstLoad !== undefined) {
+      const early = firstLoad;
+      onPart(early.parts);
+      early.onPart = onPart;
+    } else {
+      void loadOverview(current.current, onPart, abort.signal);
+    }
     return () => abort.abort();
   }, [tick]);
   return data;
@@ -105,6 +147,7 @@ function OverviewPage(props: {
   const { data, list } = props;
   useMarkOnce('aio:board', list !== null);
   useMarkOnce('aio:summary', data.summary.data !== null);
+  useMarkOnce('aio:charts', data.byTool.data !== null && data.byModel.data !== null);
   const activity = data.activity.data;
   return (
     <>
@@ -133,7 +176,14 @@ export function App() {
   const [status, setStatus] = useState<StreamStatus>('connecting');
   const route = useRoute();
   const data = useOverview(list);
-  useEffect(() => subscribeSessions(setList, setStatus), []);
+  useLayoutEffect(
+    () =>
+      subscribeSessions((next, nextStatus) => {
+        setList(next);
+        setStatus(nextStatus);
+      }),
+    [],
+  );
 
   const live = route === undefined ? undefined : list?.sessions.find((s) => s.id === route);
   return (

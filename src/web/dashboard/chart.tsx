@@ -3,12 +3,25 @@
 // rebuild keeps theme colors and series in step).
 
 import { useEffect, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { cssVar } from './theme.ts';
 
+export type ChartOptions = Omit<uPlot.Options, 'width' | 'height'>;
+
+/**
+ * The charting library, loaded when the first chart is drawn: the board and the cost summary
+ * do not wait for it (it is most of the script's size).
+ */
+let library: Promise<typeof uPlot> | undefined;
+export function loadCharts(): Promise<typeof uPlot> {
+  library ??= import('uplot').then((m) => m.default);
+  return library;
+}
+
 export function Chart(props: {
-  opts: Omit<uPlot.Options, 'width' | 'height'>;
+  /** Options from the library (for its path builders, e.g. bars). */
+  opts: (lib: typeof uPlot) => ChartOptions;
   data: uPlot.AlignedData;
   height: number;
   label: string;
@@ -18,20 +31,36 @@ export function Chart(props: {
   useEffect(() => {
     const el = box.current;
     if (el === null) return;
-    let width = el.clientWidth;
-    const plot = new uPlot({ ...opts, width: Math.max(width, 200), height }, data, el);
-    const resize = new ResizeObserver(() => {
-      if (el.clientWidth === width) return;
-      width = el.clientWidth;
-      plot.setSize({ width: Math.max(width, 200), height });
+    let plot: uPlot | undefined;
+    let resize: ResizeObserver | undefined;
+    let gone = false;
+    void loadCharts().then((lib) => {
+      if (gone) return;
+      let width = el.clientWidth;
+      const made = new lib({ ...opts(lib), width: Math.max(width, 200), height }, data, el);
+      plot = made;
+      resize = new ResizeObserver(() => {
+        if (el.clientWidth === width) return;
+        width = el.clientWidth;
+        made.setSize({ width: Math.max(width, 200), height });
+      });
+      resize.observe(el);
     });
-    resize.observe(el);
     return () => {
-      resize.disconnect();
-      plot.destroy();
+      gone = true;
+      resize?.disconnect();
+      plot?.destroy();
     };
   }, [opts, data, height]);
-  return <div class="chart" ref={box} role="img" aria-label={props.label} />;
+  return (
+    <div
+      class="chart"
+      ref={box}
+      role="img"
+      aria-label={props.label}
+      style={{ minHeight: `${height}px` }}
+    />
+  );
 }
 
 /** Axis colors from the page's theme. */

@@ -14,7 +14,8 @@ export function useNow(everyMs: number): number {
 
 /**
  * A Performance mark the first time `ready` is true, in the frame that paints it (the
- * benchmark reads `aio:board` and `aio:summary` as the page's first meaningful paint).
+ * benchmark, bench/dashboard-paint.ts, reads `aio:board` and `aio:summary` as the page's first
+ * meaningful paint, and `aio:charts` as the usage charts drawn).
  */
 export function useMarkOnce(name: string, ready: boolean): void {
   const done = useRef(false);

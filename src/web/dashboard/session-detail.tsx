@@ -2,10 +2,10 @@
 // time (quarter hours), and its requests. Refetched when the live session changes.
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import type { SessionDetail, SessionView } from './api-types.ts';
 import { ApiError, errorText, getJson } from './api.ts';
-import { axisStyle, Chart } from './chart.tsx';
+import { axisStyle, Chart, type ChartOptions } from './chart.tsx';
 import { cumulative, tokenSplit } from './chart-data.ts';
 import {
   formatCount,
@@ -26,7 +26,7 @@ function Timeline(props: { detail: SessionDetail; theme: Theme }) {
     const cost = cumulative(detail.timeline.map((p) => p.costUsd));
     const tokenColor = cssVar('--accent');
     const costColor = cssVar('--cost');
-    const opts: Omit<uPlot.Options, 'width' | 'height'> = {
+    const opts = (lib: typeof uPlot): ChartOptions => ({
       scales: {
         // Half a quarter hour of room each side, so the first and last bars are whole (from
         // the data: uPlot widens a single point to a thousand days).
@@ -61,7 +61,7 @@ function Timeline(props: { detail: SessionDetail; theme: Theme }) {
           fill: tokenColor,
           width: 0,
           points: { show: false },
-          paths: uPlot.paths.bars!({ size: [0.8, 30] }),
+          paths: lib.paths.bars!({ size: [0.8, 30] }),
           value: (_u, v) => (v == null ? '' : formatTokens(v)),
         },
         {
@@ -73,7 +73,7 @@ function Timeline(props: { detail: SessionDetail; theme: Theme }) {
           value: (_u, v) => (v == null ? '' : formatUsd(v)),
         },
       ],
-    };
+    });
     return { opts, data: [xs, tokens, cost] as uPlot.AlignedData };
     // theme: colors are read from the page when the chart is built
   }, [detail, theme]);

@@ -1,9 +1,9 @@
 // Cost per day by tool (stacked bars) and tokens by model with their cache share.
 
 import { useMemo } from 'preact/hooks';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import type { Usage } from './api-types.ts';
-import { axisStyle, Chart, seriesColor } from './chart.tsx';
+import { axisStyle, Chart, type ChartOptions, seriesColor } from './chart.tsx';
 import { stackDaily, tokenSplit, localDay } from './chart-data.ts';
 import { formatShare, formatTokens, formatUsd, toolName } from './format.ts';
 import type { Theme } from './theme.ts';
@@ -23,7 +23,7 @@ export function CostByTool(props: {
     const s = stackDaily(usage.rows, 'tool', (r) => r.costUsd, since, until);
     // uPlot draws series in order: the full stack first, each smaller part over it.
     const order = s.keys.map((_, k) => k).reverse();
-    const opts: Omit<uPlot.Options, 'width' | 'height'> = {
+    const opts = (lib: typeof uPlot): ChartOptions => ({
       scales: {
         // Half a day of room each side, so the first and last bars are whole.
         x: { time: true, range: () => [s.xs[0]! - 43_200, s.xs[s.xs.length - 1]! + 43_200] },
@@ -45,13 +45,13 @@ export function CostByTool(props: {
             fill: color,
             width: 0,
             points: { show: false },
-            paths: uPlot.paths.bars!({ size: [0.7, 40] }),
+            paths: lib.paths.bars!({ size: [0.7, 40] }),
             value: (_u: uPlot, _v: number | null, _si: number, i: number | null) =>
               i == null ? '' : formatUsd(s.values[k]![i]!),
           };
         }),
       ],
-    };
+    });
     const data: uPlot.AlignedData = [s.xs, ...order.map((k) => s.stacked[k]!)];
     return { opts, data, empty: s.keys.length === 0 || s.xs.length === 0 };
     // theme: the axis and series colors are read from the page when the chart is built
