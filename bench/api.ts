@@ -63,6 +63,10 @@ try {
       'usage: a year by day in Asia/Kolkata',
       `/api/usage?period=day&since=${since}&tz=Asia/Kolkata`,
     ],
+    [
+      'usage: a year by day in America/New_York',
+      `/api/usage?period=day&since=${since}&tz=America/New_York`,
+    ],
     ['usage: 2 days by hour and tool', '/api/usage?period=hour&by=tool'],
     ['usage: 31 days by hour', `/api/usage?period=hour&since=${daysAgo(30)}`],
     ['blocks: last 7 days', '/api/blocks'],

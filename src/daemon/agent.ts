@@ -7,7 +7,7 @@ import type { Transition } from '../domain/sessions.ts';
 import { startGrpcReceiver } from '../ingest/otlp/grpc.ts';
 import { createNotifier, notificationFor } from '../notify/index.ts';
 import { VERSION } from '../version.ts';
-import { systemTimeZone } from '../domain/periods.ts';
+import { localZoneName } from '../config/local-zone.ts';
 import { usageApi } from '../web/api/usage-api.ts';
 import { startWebServer } from '../web/server.ts';
 import { LedgerService } from './ledger-service.ts';
@@ -104,7 +104,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     usage: usageApi({
       store: () => ledger.reader(),
       liveSession: (id) => monitor.session(id),
-      zone: config.report.timezone || systemTimeZone(),
+      zone: config.report.timezone || localZoneName(opts.env ?? process.env),
     }),
   }).catch(async (err: NodeJS.ErrnoException) => {
     monitor.close();

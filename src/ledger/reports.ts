@@ -23,11 +23,16 @@ export interface ReportBody {
   totals: Figures;
 }
 
+/**
+ * `tz` is the zone days are counted in (LOCAL_ZONE: this process's), `zone` its IANA name,
+ * by which the store finds its daily sums.
+ */
 export function buildReport(
   kind: ReportKind,
   rollup: Rollup,
   filter: RollupFilter,
   tz: string,
+  zone: string,
   breakdown: boolean,
   now: number,
 ): ReportBody {
@@ -37,7 +42,7 @@ export function buildReport(
     case 'monthly': {
       // Days are grouped by the store in the report's zone: hundreds of rows, not thousands.
       const zoneOffset = (ts: number) => tzOffset(ts, tz);
-      const rows = rollup({ ...filter, zoneOffset }, ['day', 'tool', 'model']);
+      const rows = rollup({ ...filter, zoneOffset, zone }, ['day', 'tool', 'model']);
       return { rows: periodRows(rows, kind as Period, tz, breakdown), totals: grandTotal(rows) };
     }
     case 'session': {

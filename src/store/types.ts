@@ -52,6 +52,10 @@ export interface RollupFilter {
    * (UTC when not given).
    */
   zoneOffset?: ((ts: number) => number) | undefined;
+  /**
+   * The IANA name of that zone, when known: a store that keeps days in it answers from them.
+   */
+  zone?: string | undefined;
 }
 
 /** `day`: the local calendar day of the quarter hour, as days since 1970-01-01. */

@@ -59,9 +59,12 @@ test('sqlite: a read-only ledger reads what the writer committed', () => {
   w.close();
 });
 
-test('sqlite: hourly sums answer period queries exactly as the quarter hours do, in every zone', () => {
+test('sqlite: hourly and daily sums answer period queries exactly as the quarter hours do, in every zone', () => {
   const mem = new MemoryLedger();
   const sql = new SqliteLedger(join(dir, 'hourly.sqlite'));
+  const zoned = (name: string) => ({ zone: { name, offset: (ts: number) => tzOffset(ts, name) } });
+  const dailyFile = join(dir, 'daily.sqlite');
+  const daily = new SqliteLedger(dailyFile, zoned('Europe/Berlin'));
   // Two weeks around Europe's DST change, at uneven minutes, over tools, models and projects;
   // then a fuller sighting of some (the rows move) so the sums see updates too.
   const start = Date.UTC(2026, 9, 18, 0, 7);
@@ -80,11 +83,11 @@ test('sqlite: hourly sums answer period queries exactly as the quarter hours do,
       }),
     );
   }
-  for (const s of [mem, sql]) s.mergeUsage(events);
+  for (const s of [mem, sql, daily]) s.mergeUsage(events);
   const fuller = events
     .filter((_, i) => i % 9 === 0)
     .map((e) => ({ ...e, tokens: { ...e.tokens, output: e.tokens.output + 50 } }));
-  for (const s of [mem, sql]) s.mergeUsage(fuller);
+  for (const s of [mem, sql, daily]) s.mergeUsage(fuller);
 
   const H = 3_600_000;
   const cases = [
@@ -103,8 +106,15 @@ test('sqlite: hourly sums answer period queries exactly as the quarter hours do,
         costComputed: Math.round(r.costComputed * 1e9),
       }))
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  // Days in the daily sums' zone come from them; the reopened ledger moves them to India's.
+  const kept = [daily, new SqliteLedger(dailyFile, { readOnly: true })];
   for (const c of cases) {
-    const filter = { since: c.since, until: c.until, zoneOffset: offsetIn(c.zone) };
+    const filter = { since: c.since, until: c.until, zoneOffset: offsetIn(c.zone), zone: c.zone };
+    if (c.zone === 'Asia/Kolkata') {
+      for (const k of kept) k.close();
+      kept.splice(0, 2, new SqliteLedger(dailyFile, zoned('Asia/Kolkata')));
+      kept.push(new SqliteLedger(dailyFile, { readOnly: true }));
+    }
     for (const by of [
       [],
       ['day'],
@@ -112,11 +122,13 @@ test('sqlite: hourly sums answer period queries exactly as the quarter hours do,
       ['tool', 'project'],
       ['model'],
     ] as const) {
-      assert.deepEqual(
-        byKey(sql.rollup(filter, by)),
-        byKey(mem.rollup(filter, by)),
-        `${c.zone} by ${by.join(',') || 'nothing'}`,
-      );
+      for (const store of [sql, ...kept]) {
+        assert.deepEqual(
+          byKey(store.rollup(filter, by)),
+          byKey(mem.rollup(filter, by)),
+          `${c.zone} by ${by.join(',') || 'nothing'}`,
+        );
+      }
     }
     assert.deepEqual(
       byKey(sql.rollup({ ...filter, tool: 'codex' }, ['day'])),
@@ -124,6 +136,7 @@ test('sqlite: hourly sums answer period queries exactly as the quarter hours do,
     );
   }
   sql.close();
+  for (const k of kept) k.close();
 });
 
 test('sqlite: a version-1 ledger gains the hourly sums of what it holds', () => {
@@ -137,7 +150,9 @@ test('sqlite: a version-1 ledger gains the hourly sums of what it holds', () => 
   a.close();
   // Back to version 1, as a ledger written before the hourly table existed.
   const db = new (sqlite().DatabaseSync)(file);
-  db.exec('DROP TABLE usage_hourly; DELETE FROM schema_version WHERE version > 1');
+  db.exec(
+    'DROP TABLE usage_hourly; DROP TABLE usage_daily; DELETE FROM schema_version WHERE version > 1',
+  );
   db.close();
   const b = new SqliteLedger(file);
   const rows = b.rollup({ since: Date.UTC(2026, 10, 21, 10) }, ['tool']);

@@ -7,7 +7,7 @@ import { loadConfig } from '../../config/load.ts';
 import { validTimeZone } from '../../config/schema.ts';
 import { TOOLS, type Tool, toolNamed } from '../../domain/events.ts';
 import { nextDay, parseDate, startOfLocalDay, LOCAL_ZONE } from '../../domain/periods.ts';
-import { localZoneName } from '../local-zone.ts';
+import { localZoneName } from '../../config/local-zone.ts';
 import { restartForImport } from '../../daemon/node-tuning.ts';
 import { openLedger } from '../../ledger/open.ts';
 import { buildReport, REPORT_KINDS, type ReportKind } from '../../ledger/reports.ts';
@@ -105,17 +105,19 @@ export async function report(argv: string[]): Promise<number> {
         `ai-observer: could not read ${errors.length} log file(s), e.g. ${errors[0]!.path}: ${errors[0]!.message}; see \`ai-observer doctor\`\n`,
       );
     }
+    const zone = tz === LOCAL_ZONE ? localZoneName() : tz;
     const out = buildReport(
       kind,
       ledger.store.rollup.bind(ledger.store),
       filter,
       tz,
+      zone,
       values.breakdown === true,
       Date.now(),
     );
     const header = {
       report: kind,
-      timezone: tz === LOCAL_ZONE ? localZoneName() : tz,
+      timezone: zone,
       since: values.since ?? null,
       until: values.until ?? null,
       tool: filter.tool ?? null,

@@ -40,10 +40,11 @@ export function usageApi(opts: UsageApiOptions): (path: string) => UsageRoute | 
     const t = now();
     const rollup = rollupOf();
     const starts = periodStarts(t, tz);
+    const zoneOffset = (ts: number) => tzOffset(ts, tz);
     const over = (since: number) => ({
       since,
       until: starts.tomorrow,
-      ...grandTotal(rollup({ since, until: starts.tomorrow }, [])),
+      ...grandTotal(rollup({ since, until: starts.tomorrow, zone: tz, zoneOffset }, [])),
     });
     const block = activeBlock(rollup, {}, t);
     return {
@@ -61,7 +62,7 @@ export function usageApi(opts: UsageApiOptions): (path: string) => UsageRoute | 
     const zoneOffset = (ts: number) => tzOffset(ts, q.tz);
     const time: RollupDimension[] =
       q.period === 'total' ? [] : q.period === 'hour' ? ['bucket'] : ['day'];
-    const rows = rollupOf()({ ...q.filter, zoneOffset }, [...time, ...q.by]);
+    const rows = rollupOf()({ ...q.filter, zoneOffset, zone: q.tz }, [...time, ...q.by]);
     return {
       period: q.period,
       timezone: q.tz,
