@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.ts';
 import type { UsageEvent } from '../domain/events.ts';
 import { type LedgerWriter, openLedgerWriter } from '../ledger/writer.ts';
 import type { IndexRun } from '../sources/files/indexer.ts';
+import type { LedgerStore } from '../store/types.ts';
 
 export interface LedgerServiceOptions {
   config: Config;
@@ -57,6 +58,11 @@ export class LedgerService {
 
   start(): void {
     this.#tryAcquire();
+  }
+
+  /** The ledger while this process is its writer (the metrics export reads its totals). */
+  get store(): LedgerStore | undefined {
+    return this.#writer?.store;
   }
 
   #tryAcquire(): void {

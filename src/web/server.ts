@@ -11,6 +11,7 @@ import type { OtlpSink } from '../ingest/otlp/sink.ts';
 import { HttpError, readBody } from './body.ts';
 import type { GuardOptions, GuardResult } from './guard.ts';
 import { checkHost, checkNoBrowser, checkToken } from './guard.ts';
+import { type Scrape, serveMetrics } from './metrics-route.ts';
 import { SseHub } from './sse.ts';
 
 export interface WebServerOptions {
@@ -24,6 +25,8 @@ export interface WebServerOptions {
   maxBodyBytes: number;
   maxConcurrentRequests: number;
   maxInflightBytes: number;
+  /** GET /metrics (the Prometheus text); absent when it is off. */
+  metrics?: Scrape | undefined;
 }
 
 export interface WebServer {
@@ -94,6 +97,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       if (!browser.ok) return refuse(res, browser);
       return otlp.handle(req, res, signal);
     }
+    if (path === '/metrics') return serveMetrics(req, res, opts.metrics);
     if (path === '/api/sessions') {
       if (req.method !== 'GET') return methodNotAllowed(req, res, 'GET');
       const snap = opts.monitor.snapshot();
