@@ -83,7 +83,8 @@ export function otlpTarget(c: OtlpConfig): OtlpTarget | undefined {
   if (c.token !== '') headers.authorization = `Bearer ${c.token}`;
   let url: string;
   if (grpc) {
-    url = `${u.protocol}//${u.hostname.includes(':') ? `[${u.hostname}]` : u.hostname}:${port}`;
+    // (An IPv6 hostname keeps its brackets in a URL.)
+    url = `${u.protocol}//${u.hostname}:${port}`;
   } else {
     // The endpoint is the collector's base URL, as OTEL_EXPORTER_OTLP_ENDPOINT is.
     const path = u.pathname.replace(/\/+$/, '');

@@ -38,8 +38,8 @@ export class SeriesBuilder {
 
   /**
    * The series, in a stable order (by labels). Past the bound the last ones by that order are
-   * folded into one series whose every governed label but the first reads `other`, so the bound
-   * holds and the sum over the metric stays right.
+   * folded into one series whose labels all read `other`, so the bound holds and the sum over
+   * the metric stays right.
    */
   points(max = MAX_SERIES_PER_METRIC): Point[] {
     const sorted = [...this.#points.entries()]
