@@ -43,6 +43,9 @@ export interface MetricsService {
   close(): Promise<void>;
 }
 
+/** How long close() waits for the last push. */
+const SHUTDOWN_MS = 2000;
+
 /** A reader that collects only when asked (for GET /metrics). */
 class PullReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
@@ -109,9 +112,8 @@ export async function startMetricsService(opts: MetricsServiceOptions): Promise<
       await push?.forceFlush();
     },
     close() {
-      closing ??= provider.shutdown().catch((err: Error) => {
-        opts.log(`metrics: ${err.message}`);
-      });
+      // One last push, but a collector that is down must not hold up the agent's exit.
+      closing ??= provider.shutdown({ timeoutMillis: SHUTDOWN_MS }).catch(() => undefined);
       return closing;
     },
   };

@@ -227,6 +227,7 @@ export class SqliteLedger implements LedgerStore {
   readonly file: string;
   readonly #db: Database;
   readonly #stmts = new Map<string, Statement>();
+  #usageVersion = 0;
 
   constructor(file: string, opts: SqliteLedgerOptions = {}) {
     this.file = file;
@@ -396,6 +397,7 @@ export class SqliteLedger implements LedgerStore {
 
   #applyRollup(deltas: RollupDeltas): void {
     if (deltas.size === 0) return;
+    this.#usageVersion++;
     const upsert = this.#stmt(
       `INSERT INTO usage_rollup (bucket, tool, model, project, session_id, requests, input, output,
          cache_read, cache_write_5m, cache_write_1h, reasoning, cost_reported, cost_computed,
@@ -619,10 +621,17 @@ export class SqliteLedger implements LedgerStore {
         update.run(cost, basis, id);
         changed++;
       }
-      if (changed > 0) this.#rebuildRollup();
+      if (changed > 0) {
+        this.#rebuildRollup();
+        this.#usageVersion++;
+      }
       this.#stmt("INSERT OR REPLACE INTO meta (key, value) VALUES ('price_id', ?)").run(priceId);
       return changed;
     });
+  }
+
+  usageVersion(): number {
+    return this.#usageVersion;
   }
 
   #rebuildRollup(): void {
