@@ -28,6 +28,8 @@ export interface InstrumentOptions {
   /** The label allowlist (export.labels). */
   labels: readonly string[];
   perSession: boolean;
+  /** How reading a source went: an error leaves its metrics out of that collection. */
+  onSourceRead?: (source: string, err: Error | undefined) => void;
 }
 
 type Builders = Partial<Record<MetricId, SeriesBuilder>>;
@@ -56,7 +58,7 @@ export function registerInstruments(
 ): void {
   const allowed = new Set(opts.labels);
   const instruments = new Map<MetricId, Observable>();
-  const group = (ids: MetricId[], fill: (b: Builders) => void): void => {
+  const group = (source: string, ids: MetricId[], fill: (b: Builders) => void): void => {
     const observables = ids.map((id) => {
       const o = create(meter, METRICS[id]);
       instruments.set(id, o);
@@ -65,7 +67,14 @@ export function registerInstruments(
     meter.addBatchObservableCallback((result) => {
       const builders: Builders = {};
       for (const id of ids) builders[id] = new SeriesBuilder(allowed);
-      fill(builders);
+      try {
+        fill(builders);
+      } catch (err) {
+        // One failing source (an activity store that throws) costs its own metrics only.
+        opts.onSourceRead?.(source, err as Error);
+        return;
+      }
+      opts.onSourceRead?.(source, undefined);
       observeAll(result, builders, instruments);
     }, observables);
   };
@@ -80,9 +89,9 @@ export function registerInstruments(
     'promptCount',
   ];
   if (opts.perSession) ledgerIds.push('sessionTokens', 'sessionCost');
-  group(ledgerIds, (b) => fillLedger(b, sources.ledger()));
+  group('ledger', ledgerIds, (b) => fillLedger(b, sources.ledger()));
 
-  group(['sessions', 'sessionWaiting', 'sessionTurns'], (b) => {
+  group('sessions', ['sessions', 'sessionWaiting', 'sessionTurns'], (b) => {
     for (const tool of TOOLS) {
       for (const state of LIVE_STATES) b.sessions!.add({ tool, state }, 0);
     }
@@ -98,6 +107,7 @@ export function registerInstruments(
   const activity = sources.activity;
   if (activity !== undefined) {
     group(
+      'activity',
       [
         'appRunning',
         'appActive',

@@ -9,6 +9,7 @@ import type { LedgerStore } from '../store/types.ts';
 import type { ActivitySource } from './activity-source.ts';
 import { LedgerTotals } from './ledger-totals.ts';
 import type { MetricsService } from './metrics-service.ts';
+import { CaFileError } from './otlp-ca.ts';
 import { isOwnReceiver, type OtlpTarget, otlpTarget } from './otlp-target.ts';
 import { resourceAttributes } from './resource.ts';
 import { SessionCounters } from './session-counters.ts';
@@ -82,7 +83,10 @@ export class MetricsExport {
         await this.#load();
       } catch (err) {
         this.#service = undefined;
-        throw new ConfigError(`invalid config export.otlp.ca: ${(err as Error).message}`);
+        if (err instanceof CaFileError) {
+          throw new ConfigError(`invalid config export.otlp.ca: ${err.message}`);
+        }
+        throw err;
       }
       this.#opts.log(
         `export: sending metrics to ${t.display} every ${this.#opts.config.intervalMs / 1000} s`,
@@ -96,11 +100,6 @@ export class MetricsExport {
   async scrape(): Promise<string> {
     await this.#started;
     return (await this.#load()).scrape();
-  }
-
-  /** Pushes now (when pushing). */
-  async flush(): Promise<void> {
-    if (this.#service !== undefined) await (await this.#service).flush();
   }
 
   #load(): Promise<MetricsService> {

@@ -38,8 +38,6 @@ export interface MetricsServiceOptions extends InstrumentOptions {
 export interface MetricsService {
   /** The current metrics in the Prometheus text format (0.0.4). */
   scrape(): Promise<string>;
-  /** Pushes now (tests, and the last push on shutdown). */
-  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,7 +88,18 @@ export async function startMetricsService(opts: MetricsServiceOptions): Promise<
     resource: resourceFromAttributes(opts.resource),
     readers: [pull, push].filter((r) => r !== undefined),
   });
-  registerInstruments(provider.getMeter('ai-observer', opts.version), opts.sources, opts);
+  // Once per outage and source: a failing source fails every collection until it recovers.
+  const failing = new Set<string>();
+  registerInstruments(provider.getMeter('ai-observer', opts.version), opts.sources, {
+    ...opts,
+    onSourceRead: (source, err) => {
+      if (err === undefined) failing.delete(source);
+      else if (!failing.has(source)) {
+        failing.add(source);
+        opts.log(`metrics: cannot read the ${source} source: ${err.message}`);
+      }
+    },
+  });
   // Resource attributes as labels on every series, as the collector's
   // resource_to_telemetry_conversion does: dashboards filter on host_name either way.
   const keys = Object.keys(opts.resource).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
@@ -107,9 +116,6 @@ export async function startMetricsService(opts: MetricsServiceOptions): Promise<
       const { resourceMetrics, errors } = await pull.collect();
       if (errors.length > 0) opts.log(`metrics: ${String(errors[0])}`);
       return serializer.serialize(renamed(resourceMetrics));
-    },
-    async flush() {
-      await push?.forceFlush();
     },
     close() {
       // One last push, but a collector that is down must not hold up the agent's exit.

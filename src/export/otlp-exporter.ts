@@ -3,7 +3,6 @@
 // totals; a collector's Prometheus exporter needs them cumulative), and a wrapper that logs
 // a failing collector once per outage instead of once per attempt.
 
-import { readFileSync } from 'node:fs';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import {
   AggregationTemporality,
@@ -11,6 +10,7 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { readCa } from './otlp-ca.ts';
 import type { OtlpTarget } from './otlp-target.ts';
 
 /** Logs the first failure of an outage and the recovery, nothing in between. */
@@ -50,14 +50,6 @@ export class OutageLog {
   }
 }
 
-function readCa(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as Error).message}`);
-  }
-}
-
 async function sdkExporter(t: OtlpTarget, ca: Buffer | undefined): Promise<PushMetricExporter> {
   const common = {
     url: t.url,
@@ -88,7 +80,7 @@ async function sdkExporter(t: OtlpTarget, ca: Buffer | undefined): Promise<PushM
   });
 }
 
-/** The exporter for the target, reporting to `outage`. Throws when the CA file is unreadable. */
+/** The exporter for the target, reporting to `outage`. Throws CaFileError. */
 export async function createOtlpExporter(
   t: OtlpTarget,
   ca: string,

@@ -182,3 +182,40 @@ test('an unreadable CA file stops the agent at start with a config error', async
     /invalid config export\.otlp\.ca: cannot read \/nonexistent\/ca\.pem: ENOENT/,
   );
 });
+
+test('an activity source that throws costs its own metrics only, logged once', async () => {
+  let broken = true;
+  const activity = {
+    totals() {
+      if (broken) throw new Error('activity store closed');
+      return [
+        {
+          kind: 'app' as const,
+          subject: 'ChatGPT',
+          category: 'chat',
+          source: 'process',
+          activeSeconds: 3,
+          estimatedCostUsd: 0,
+          visits: 0,
+          commands: 0,
+        },
+      ];
+    },
+    running: () => [],
+  };
+  const a = await startExportAgent({ activity });
+  open.push(a);
+  a.agent.ledger.addUsage([usage('codex', 'gpt-5', { input: 4 })]);
+  for (let i = 0; i < 3; i++) {
+    const text = (await get(`${a.url}/metrics`)).body;
+    assert.equal(series(text, 'ai_tokens_input_total')[0]!.value, 4);
+    assert.equal(series(text, 'ai_app_active_duration_seconds_total').length, 0);
+  }
+  assert.deepEqual(
+    a.logs.filter((l) => l.startsWith('metrics:')),
+    ['metrics: cannot read the activity source: activity store closed'],
+  );
+  broken = false;
+  const text = (await get(`${a.url}/metrics`)).body;
+  assert.equal(series(text, 'ai_app_active_duration_seconds_total')[0]!.value, 3);
+});
