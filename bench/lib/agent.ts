@@ -48,6 +48,8 @@ export interface AgentLaunch {
   root?: string;
   /** Append the agent's stdout (e.g. --trace-gc output) to this file; default: discard it. */
   stdoutFile?: string;
+  /** An AI_OBSERVER_HOME with data in it (kept on stop); default: a new empty one. */
+  home?: string;
 }
 
 export interface RunningAgent {
@@ -85,7 +87,7 @@ export async function startAgent(opts: AgentLaunch = {}): Promise<RunningAgent> 
   const main = entryPoint(build, opts.root);
   if (!existsSync(main)) throw new Error(`${main} is missing (run "npm run build" for dist)`);
   if (build === 'dist') checkFresh(opts.root ?? ROOT);
-  const home = mkdtempSync(join(tmpdir(), 'ai-observer-bench-'));
+  const home = opts.home ?? mkdtempSync(join(tmpdir(), 'ai-observer-bench-'));
   const grpc = opts.grpc ?? grpcReady();
   const serveArgs = ['serve', '--port', '0', '--no-notify'];
   serveArgs.push(...(grpc ? ['--grpc-port', '0'] : ['--no-grpc']));
@@ -124,7 +126,10 @@ export async function startAgent(opts: AgentLaunch = {}): Promise<RunningAgent> 
     url: `http://127.0.0.1:${port}`,
     home,
     stderr,
-    stop: () => stopChild(child).finally(() => rmSync(home, { recursive: true, force: true })),
+    stop: () =>
+      stopChild(child).finally(() => {
+        if (opts.home === undefined) rmSync(home, { recursive: true, force: true });
+      }),
   };
 }
 

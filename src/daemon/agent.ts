@@ -10,6 +10,8 @@ import { OtlpTargetError } from '../export/otlp-target.ts';
 import { startGrpcReceiver } from '../ingest/otlp/grpc.ts';
 import { createNotifier, notificationFor } from '../notify/index.ts';
 import { VERSION } from '../version.ts';
+import { localZoneName } from '../config/local-zone.ts';
+import { usageApi } from '../web/api/usage-api.ts';
 import { startWebServer } from '../web/server.ts';
 import { LedgerService } from './ledger-service.ts';
 import { LiveMonitor } from './monitor.ts';
@@ -124,6 +126,11 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     maxBodyBytes: config.server.maxBodyBytes,
     maxConcurrentRequests: config.server.maxConcurrentRequests,
     maxInflightBytes: config.server.maxInflightBytes,
+    usage: usageApi({
+      store: () => ledger.reader(),
+      liveSession: (id) => monitor.session(id),
+      zone: config.report.timezone || localZoneName(opts.env ?? process.env),
+    }),
     metrics: config.export.prometheus ? () => metrics.scrape() : undefined,
   }).catch(async (err: NodeJS.ErrnoException) => {
     monitor.close();

@@ -7,8 +7,11 @@ import { existsSync, type FSWatcher, watch } from 'node:fs';
 import type { Paths } from '../config/paths.ts';
 import type { Config } from '../config/schema.ts';
 import type { UsageEvent } from '../domain/events.ts';
+import { ledgerFile } from '../ledger/files.ts';
 import { type LedgerWriter, openLedgerWriter } from '../ledger/writer.ts';
 import type { IndexRun } from '../sources/files/indexer.ts';
+import { MemoryLedger } from '../store/memory.ts';
+import { SqliteLedger } from '../store/sqlite/ledger.ts';
 import type { LedgerStore } from '../store/types.ts';
 
 export interface LedgerServiceOptions {
@@ -35,6 +38,8 @@ const MAX_PENDING = 10_000;
 export class LedgerService {
   readonly #opts: LedgerServiceOptions;
   #writer: LedgerWriter | undefined;
+  /** A read-only connection for the API while a CLI command holds the writer's lock. */
+  #reader: LedgerStore | undefined;
   #pending: UsageEvent[] = [];
   readonly #watchers = new Map<string, FSWatcher>();
   #changed = new Set<string>();
@@ -84,6 +89,8 @@ export class LedgerService {
       return;
     }
     this.status.writer = true;
+    this.#reader?.close();
+    this.#reader = undefined;
     if (this.#pending.length > 0) {
       const held = this.#pending;
       this.#pending = [];
@@ -98,6 +105,25 @@ export class LedgerService {
       this.#indexAll();
     }, every);
     this.#rescan.unref();
+  }
+
+  /**
+   * The ledger to read from (the dashboard's API): the writer's own connection, or a
+   * read-only one until the lock is ours; an empty ledger before the first one is written.
+   */
+  reader(): LedgerStore {
+    if (this.#writer !== undefined) return this.#writer.store;
+    if (this.#reader === undefined || this.#reader instanceof MemoryLedger) {
+      const file = ledgerFile(this.#opts.paths);
+      try {
+        this.#reader = existsSync(file)
+          ? new SqliteLedger(file, { readOnly: true })
+          : new MemoryLedger();
+      } catch {
+        this.#reader = new MemoryLedger();
+      }
+    }
+    return this.#reader;
   }
 
   /** Folds in billed requests from telemetry; a failure is thrown to fail the export. */
@@ -191,5 +217,7 @@ export class LedgerService {
     await this.idle.catch(() => undefined);
     this.#writer?.close();
     this.#writer = undefined;
+    this.#reader?.close();
+    this.#reader = undefined;
   }
 }

@@ -9,8 +9,8 @@ import { normalizeLog } from '../domain/normalize/logs.ts';
 import { metricUsage } from '../domain/normalize/metrics.ts';
 import { normalizeSpan } from '../domain/normalize/spans.ts';
 import { SessionTable } from '../domain/session-table.ts';
-import type { SessionListMessage } from '../domain/session-view.ts';
-import { sessionListJson } from '../domain/session-view.ts';
+import type { SessionListMessage, SessionView } from '../domain/session-view.ts';
+import { sessionListJson, viewOf } from '../domain/session-view.ts';
 import type { Session, SessionTimings, Transition } from '../domain/sessions.ts';
 import type { LogRecordView, MetricPointView, SpanView } from '../domain/telemetry.ts';
 import type { ExportOutcome, OtlpSink } from '../ingest/otlp/sink.ts';
@@ -176,6 +176,12 @@ export class LiveMonitor implements OtlpSink {
   onTransition(listener: TransitionListener): () => void {
     this.#transitionListeners.add(listener);
     return () => this.#transitionListeners.delete(listener);
+  }
+
+  /** One live session as the API shows it, if the table holds it. */
+  session(id: string): SessionView | undefined {
+    const s = this.#table.get(id);
+    return s === undefined ? undefined : viewOf(s);
   }
 
   get sessionCount(): number {

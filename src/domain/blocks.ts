@@ -4,9 +4,9 @@
 // ledger's quarter-hour rollup in time order.
 
 import { addTokens, type TokenCounts, totalTokens, ZERO_TOKENS } from './events.ts';
+import { HOUR_MS } from './periods.ts';
 
 export const BLOCK_MS = 5 * 3_600_000;
-const HOUR_MS = 3_600_000;
 
 /** What the block logic needs of one rollup row (a quarter hour, maybe one model of it). */
 export interface BlockInput {

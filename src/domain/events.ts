@@ -3,6 +3,14 @@
 export type Tool = 'claude-code' | 'codex' | 'gemini-cli';
 export const TOOLS: readonly Tool[] = ['claude-code', 'codex', 'gemini-cli'];
 
+const TOOL_ALIASES: Record<string, Tool> = { claude: 'claude-code', gemini: 'gemini-cli' };
+
+/** A tool by its name or short name (`claude`, `gemini`); undefined for anything else. */
+export function toolNamed(name: string): Tool | undefined {
+  const t = TOOL_ALIASES[name] ?? name;
+  return (TOOLS as readonly string[]).includes(t) ? (t as Tool) : undefined;
+}
+
 export type SourceKind = 'otlp' | 'log' | 'hook';
 export type CostBasis = 'reported' | 'computed' | 'unknown';
 

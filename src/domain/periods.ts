@@ -3,7 +3,7 @@
 
 export type Period = 'daily' | 'weekly' | 'monthly';
 
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
 /**

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.ts';
 import type { Paths } from '../config/paths.ts';
 import type { UsageEvent } from '../domain/events.ts';
+import { localZoneName, zoneOffsetOf } from '../config/local-zone.ts';
 import { workerModule } from '../package-files.ts';
 import { LogIndexer } from '../sources/files/indexer.ts';
 import type { ParseJob, ParseWorkerData } from '../sources/files/parse-protocol.ts';
@@ -35,7 +36,7 @@ export function openLedgerWriter(
   if (lock === undefined) return undefined;
   let store: SqliteLedger;
   try {
-    store = new SqliteLedger(ledgerFile(paths));
+    store = new SqliteLedger(ledgerFile(paths), { zone: ledgerZone(config, env) });
   } catch (err) {
     lock.release();
     throw err;
@@ -66,6 +67,12 @@ export function openLedgerWriter(
     lock.release();
     throw err;
   }
+}
+
+/** The zone reports count days in by default: the one the ledger keeps daily sums in. */
+export function ledgerZone(config: Config, env: NodeJS.ProcessEnv) {
+  const name = config.report.timezone || localZoneName(env);
+  return { name, offset: zoneOffsetOf(name, env) };
 }
 
 /**

@@ -160,7 +160,7 @@ export class MemoryLedger implements LedgerStore {
     return [...this.#events.values()]
       .filter((e) => e.sessionId === sessionId)
       .sort((a, b) => a.ts - b.ts)
-      .slice(0, limit)
+      .slice(-limit)
       .map((e) => structuredClone(e));
   }
 

@@ -52,6 +52,10 @@ export interface RollupFilter {
    * (UTC when not given).
    */
   zoneOffset?: ((ts: number) => number) | undefined;
+  /**
+   * The IANA name of that zone, when known: a store that keeps days in it answers from them.
+   */
+  zone?: string | undefined;
 }
 
 /** `day`: the local calendar day of the quarter hour, as days since 1970-01-01. */
@@ -85,7 +89,7 @@ export interface LedgerStore {
   fileStamps(): Map<string, FileStamp>;
   /** Sums grouped by the given dimensions, from the pre-aggregated rollup. */
   rollup(filter: RollupFilter, by: readonly RollupDimension[]): RollupRow[];
-  /** The requests of one session, oldest first (for a session's detail). */
+  /** A session's newest `limit` requests, oldest first (for a session's detail). */
   sessionEvents(sessionId: string, limit: number): UsageEvent[];
   /** The event stored under a key (or an alias of it). */
   event(key: string): UsageEvent | undefined;

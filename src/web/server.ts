@@ -1,4 +1,5 @@
-// The agent's one HTTP port: OTLP/HTTP, hooks, the session API with its SSE stream, health.
+// The agent's one HTTP port: OTLP/HTTP, hooks, the session API with its SSE stream, the
+// ledger's usage API, health.
 // Every route checks the Host header; telemetry and hook routes refuse browser pages.
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -8,6 +9,7 @@ import type { LiveMonitor } from '../daemon/monitor.ts';
 import { HookPayloadError } from '../domain/normalize/hooks.ts';
 import { OTLP_PATHS, OtlpHttpHandler } from '../ingest/otlp/http.ts';
 import type { OtlpSink } from '../ingest/otlp/sink.ts';
+import type { UsageRoute } from './api/usage-api.ts';
 import { HttpError, readBody } from './body.ts';
 import type { GuardOptions, GuardResult } from './guard.ts';
 import { checkHost, checkNoBrowser, checkToken } from './guard.ts';
@@ -25,6 +27,8 @@ export interface WebServerOptions {
   maxBodyBytes: number;
   maxConcurrentRequests: number;
   maxInflightBytes: number;
+  /** The ledger's usage routes (/api/summary, /api/usage, …) by path. */
+  usage?: (path: string) => UsageRoute | undefined;
   /** GET /metrics (the Prometheus text); absent when it is off. */
   metrics?: Scrape | undefined;
 }
@@ -150,6 +154,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         throw err;
       }
       return sendJson(res, 200, { ok: true });
+    }
+    const usage = opts.usage?.(path);
+    if (usage !== undefined) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(req, res, 'GET');
+      req.resume();
+      return sendJson(res, 200, usage(path, url.searchParams));
     }
     req.resume();
     sendJson(res, 404, { error: `no route ${path}` });

@@ -324,7 +324,7 @@ export function ledgerContract(name: string, open: () => LedgerStore): void {
     assert.equal(s.event('c')?.costUsd, 0.5);
   });
 
-  withStore('a session’s requests come oldest first', (s) => {
+  withStore('a session’s newest requests come oldest first', (s) => {
     s.mergeUsage([
       usage({ key: 'b', ts: T0 + 10 }),
       usage({ key: 'a', ts: T0 }),
@@ -336,7 +336,7 @@ export function ledgerContract(name: string, open: () => LedgerStore): void {
     );
     assert.deepEqual(
       s.sessionEvents('s1', 1).map((e) => e.key),
-      ['a'],
+      ['b'],
     );
   });
 }

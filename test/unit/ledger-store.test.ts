@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { tzOffset } from '../../src/domain/periods.ts';
 import { MemoryLedger } from '../../src/store/memory.ts';
 import { sqlite } from '../../src/store/sqlite/driver.ts';
 import { SqliteLedger } from '../../src/store/sqlite/ledger.ts';
@@ -56,4 +57,117 @@ test('sqlite: a read-only ledger reads what the writer committed', () => {
   assert.throws(() => r.mergeUsage([usage({ key: 'k3' })]));
   r.close();
   w.close();
+});
+
+test('sqlite: hourly and daily sums answer period queries exactly as the quarter hours do, in every zone', () => {
+  const mem = new MemoryLedger();
+  const sql = new SqliteLedger(join(dir, 'hourly.sqlite'));
+  const zoned = (name: string) => ({ zone: { name, offset: (ts: number) => tzOffset(ts, name) } });
+  const dailyFile = join(dir, 'daily.sqlite');
+  const daily = new SqliteLedger(dailyFile, zoned('Europe/Berlin'));
+  // Two weeks around Europe's DST change, at uneven minutes, over tools, models and projects;
+  // then a fuller sighting of some (the rows move) so the sums see updates too.
+  const start = Date.UTC(2026, 9, 18, 0, 7);
+  const events = [];
+  for (let i = 0; i < 600; i++) {
+    events.push(
+      usage({
+        key: `h${i}`,
+        ts: start + i * 37 * 60_000,
+        tool: (['claude-code', 'codex', 'gemini-cli'] as const)[i % 3]!,
+        model: `m${i % 4}`,
+        project: i % 5 === 0 ? undefined : `p${i % 2}`,
+        sessionId: `s${i % 7}`,
+        costUsd: i % 6 === 0 ? undefined : 0.001 * i,
+        costBasis: i % 6 === 0 ? 'unknown' : i % 2 === 0 ? 'reported' : 'computed',
+      }),
+    );
+  }
+  for (const s of [mem, sql, daily]) s.mergeUsage(events);
+  const fuller = events
+    .filter((_, i) => i % 9 === 0)
+    .map((e) => ({ ...e, tokens: { ...e.tokens, output: e.tokens.output + 50 } }));
+  for (const s of [mem, sql, daily]) s.mergeUsage(fuller);
+
+  const H = 3_600_000;
+  const cases = [
+    { zone: 'UTC', since: undefined, until: undefined },
+    { zone: 'Europe/Berlin', since: Date.UTC(2026, 9, 20, 22), until: Date.UTC(2026, 9, 28, 23) },
+    { zone: 'Asia/Kolkata', since: Date.UTC(2026, 9, 19, 18, 30), until: undefined },
+    { zone: 'America/St_Johns', since: start, until: start + 90 * H },
+    { zone: 'America/New_York', since: Date.UTC(2026, 9, 19, 4), until: Date.UTC(2026, 9, 30, 4) },
+  ];
+  const offsetIn = (zone: string) => (ts: number) => tzOffset(ts, zone);
+  const byKey = (rows: ReturnType<MemoryLedger['rollup']>) =>
+    rows
+      .map((r) => ({
+        ...r,
+        costReported: Math.round(r.costReported * 1e9),
+        costComputed: Math.round(r.costComputed * 1e9),
+      }))
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  // Days in the daily sums' zone come from them; the reopened ledger moves them to India's.
+  const kept = [daily, new SqliteLedger(dailyFile, { readOnly: true })];
+  for (const c of cases) {
+    const filter = { since: c.since, until: c.until, zoneOffset: offsetIn(c.zone), zone: c.zone };
+    if (c.zone === 'Asia/Kolkata') {
+      for (const k of kept) k.close();
+      kept.splice(0, 2, new SqliteLedger(dailyFile, zoned('Asia/Kolkata')));
+      kept.push(new SqliteLedger(dailyFile, { readOnly: true }));
+    }
+    for (const by of [
+      [],
+      ['day'],
+      ['day', 'tool', 'model'],
+      ['tool', 'project'],
+      ['model'],
+    ] as const) {
+      for (const store of [sql, ...kept]) {
+        assert.deepEqual(
+          byKey(store.rollup(filter, by)),
+          byKey(mem.rollup(filter, by)),
+          `${c.zone} by ${by.join(',') || 'nothing'}`,
+        );
+      }
+    }
+    assert.deepEqual(
+      byKey(sql.rollup({ ...filter, tool: 'codex' }, ['day'])),
+      byKey(mem.rollup({ ...filter, tool: 'codex' }, ['day'])),
+    );
+  }
+  sql.close();
+  for (const k of kept) k.close();
+});
+
+test('sqlite: a version-1 ledger gains the hourly sums of what it holds', () => {
+  const file = join(dir, 'v1.sqlite');
+  const a = new SqliteLedger(file);
+  a.mergeUsage([
+    usage({ key: 'a', ts: Date.UTC(2026, 10, 21, 10, 5) }),
+    usage({ key: 'b', ts: Date.UTC(2026, 10, 21, 10, 50), sessionId: 's2' }),
+    usage({ key: 'c', ts: Date.UTC(2026, 10, 21, 11, 1) }),
+  ]);
+  a.close();
+  // Back to version 1, as a ledger written before the hourly table existed.
+  const db = new (sqlite().DatabaseSync)(file);
+  db.exec(
+    'DROP TABLE usage_hourly; DROP TABLE usage_daily; DELETE FROM schema_version WHERE version > 1',
+  );
+  db.close();
+  const b = new SqliteLedger(file);
+  const rows = b.rollup({ since: Date.UTC(2026, 10, 21, 10) }, ['tool']);
+  assert.equal(rows[0]?.requests, 3);
+  const raw = new (sqlite().DatabaseSync)(file, { readOnly: true });
+  assert.deepEqual(
+    raw
+      .prepare('SELECT bucket, requests FROM usage_hourly ORDER BY bucket')
+      .all()
+      .map((r) => ({ ...r })),
+    [
+      { bucket: Date.UTC(2026, 10, 21, 10), requests: 2 },
+      { bucket: Date.UTC(2026, 10, 21, 11), requests: 1 },
+    ],
+  );
+  raw.close();
+  b.close();
 });

@@ -5,28 +5,13 @@ import { parseArgs } from 'node:util';
 import { resolvePaths } from '../../config/paths.ts';
 import { loadConfig } from '../../config/load.ts';
 import { validTimeZone } from '../../config/schema.ts';
-import { buildBlocks, burnRate, project } from '../../domain/blocks.ts';
-import { TOOLS, type Tool } from '../../domain/events.ts';
-import {
-  nextDay,
-  parseDate,
-  type Period,
-  startOfLocalDay,
-  LOCAL_ZONE,
-  tzOffset,
-} from '../../domain/periods.ts';
-import { localZoneName } from '../local-zone.ts';
-import {
-  type figures,
-  grandTotal,
-  modelRows,
-  periodRows,
-  type RollupLike,
-  sessionRows,
-} from '../../domain/report.ts';
+import { TOOLS, type Tool, toolNamed } from '../../domain/events.ts';
+import { nextDay, parseDate, startOfLocalDay, LOCAL_ZONE } from '../../domain/periods.ts';
+import { localZoneName } from '../../config/local-zone.ts';
 import { restartForImport } from '../../daemon/node-tuning.ts';
 import { openLedger } from '../../ledger/open.ts';
-import type { RollupDimension, RollupFilter } from '../../store/types.ts';
+import { buildReport, REPORT_KINDS, type ReportKind } from '../../ledger/reports.ts';
+import type { RollupFilter } from '../../store/types.ts';
 import { progressBar } from '../render/progress.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -47,17 +32,10 @@ Options:
 Every cost carries its basis: reported (by the tool), computed (from the price table),
 unknown (a model without a price), or mixed.`;
 
-const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks', 'models'] as const;
-type Kind = (typeof KINDS)[number];
-
-const TOOL_ALIASES: Record<string, Tool> = { claude: 'claude-code', gemini: 'gemini-cli' };
-
 export function parseTool(value: string): Tool {
-  const t = TOOL_ALIASES[value] ?? value;
-  if (!(TOOLS as readonly string[]).includes(t)) {
-    throw new UsageError(`unknown --tool "${value}"; use ${TOOLS.join(', ')}`);
-  }
-  return t as Tool;
+  const t = toolNamed(value);
+  if (t === undefined) throw new UsageError(`unknown --tool "${value}"; use ${TOOLS.join(', ')}`);
+  return t;
 }
 
 function dayStart(flag: string, value: string, tz: string, after: boolean): number {
@@ -90,9 +68,11 @@ export async function report(argv: string[]): Promise<number> {
     console.log(REPORT_HELP);
     return 0;
   }
-  const kind = (positionals[0] ?? 'daily') as Kind;
-  if (!KINDS.includes(kind) || positionals.length > 1) {
-    throw new UsageError(`unknown report "${positionals.join(' ')}"; use ${KINDS.join(', ')}`);
+  const kind = (positionals[0] ?? 'daily') as ReportKind;
+  if (!REPORT_KINDS.includes(kind) || positionals.length > 1) {
+    throw new UsageError(
+      `unknown report "${positionals.join(' ')}"; use ${REPORT_KINDS.join(', ')}`,
+    );
   }
   const env = process.env;
   const paths = resolvePaths(env);
@@ -125,16 +105,19 @@ export async function report(argv: string[]): Promise<number> {
         `ai-observer: could not read ${errors.length} log file(s), e.g. ${errors[0]!.path}: ${errors[0]!.message}; see \`ai-observer doctor\`\n`,
       );
     }
-    const out = build(
+    const zone = tz === LOCAL_ZONE ? localZoneName() : tz;
+    const out = buildReport(
       kind,
       ledger.store.rollup.bind(ledger.store),
       filter,
       tz,
+      zone,
       values.breakdown === true,
+      Date.now(),
     );
     const header = {
       report: kind,
-      timezone: tz === LOCAL_ZONE ? localZoneName() : tz,
+      timezone: zone,
       since: values.since ?? null,
       until: values.until ?? null,
       tool: filter.tool ?? null,
@@ -150,74 +133,4 @@ export async function report(argv: string[]): Promise<number> {
   } finally {
     ledger.close();
   }
-}
-
-type Rollup = (filter: RollupFilter, by: RollupDimension[]) => RollupLike[];
-
-export interface ReportBody {
-  rows: unknown[];
-  totals: ReturnType<typeof figures>;
-}
-
-function build(
-  kind: Kind,
-  rollup: Rollup,
-  filter: RollupFilter,
-  tz: string,
-  breakdown: boolean,
-): ReportBody {
-  switch (kind) {
-    case 'daily':
-    case 'weekly':
-    case 'monthly': {
-      // Days are grouped by the store in the report's zone: hundreds of rows, not thousands.
-      const zoneOffset = (ts: number) => tzOffset(ts, tz);
-      const rows = rollup({ ...filter, zoneOffset }, ['day', 'tool', 'model']);
-      return { rows: periodRows(rows, kind as Period, tz, breakdown), totals: grandTotal(rows) };
-    }
-    case 'session': {
-      const rows = rollup(filter, ['session', 'tool', 'project', 'model']);
-      return { rows: sessionRows(rows), totals: grandTotal(rows) };
-    }
-    case 'models': {
-      const rows = rollup(filter, ['tool', 'model']);
-      return { rows: modelRows(rows), totals: grandTotal(rows) };
-    }
-    case 'blocks': {
-      const rows = rollup(filter, ['bucket', 'model']);
-      return { rows: blockRows(rows, Date.now()), totals: grandTotal(rows) };
-    }
-  }
-}
-
-export function blockRows(rows: readonly RollupLike[], now: number) {
-  const sorted = [...rows]
-    .sort((a, b) => a.firstTs - b.firstTs)
-    .map((r) => ({ ...r, costUsd: r.costReported + r.costComputed }));
-  return buildBlocks(sorted, now).map((b) => {
-    const base = {
-      start: new Date(b.start).toISOString(),
-      end: new Date(b.end).toISOString(),
-      active: b.active,
-      firstActivity: new Date(b.firstTs).toISOString(),
-      lastActivity: new Date(b.lastTs).toISOString(),
-      models: b.models,
-      ...grandTotal(b.members),
-    };
-    if (!b.active) return base;
-    const rate = burnRate(b);
-    const p = project(b, now);
-    return {
-      ...base,
-      burnRate: {
-        tokensPerMinute: Math.round(rate.tokensPerMinute),
-        costPerHour: Math.round(rate.costPerHour * 1e4) / 1e4,
-      },
-      projection: {
-        totalTokens: p.tokens,
-        costUsd: Math.round(p.costUsd * 1e4) / 1e4,
-        remainingMinutes: Math.round(p.remainingMs / 60_000),
-      },
-    };
-  });
 }

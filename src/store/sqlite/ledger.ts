@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SourceKind, Tool, UsageEvent } from '../../domain/events.ts';
-import { DAY_MS, offsetChanges } from '../../domain/periods.ts';
+import { DAY_MS, HOUR_MS, offsetChanges } from '../../domain/periods.ts';
 import { BUCKET_MS, bucketOf, MATCH_WINDOW_MS, mergeUsage } from '../../domain/usage-merge.ts';
 import type {
   FileStamp,
@@ -210,6 +210,52 @@ class RollupDeltas extends Map<string, RollupDelta> {
   }
 }
 
+type SumsTable = 'usage_rollup' | 'usage_hourly' | 'usage_daily';
+const TABLE_KEYS: Record<SumsTable, string[]> = {
+  usage_rollup: ['bucket', 'tool', 'model', 'project', 'session_id'],
+  usage_hourly: ['bucket', 'tool', 'model', 'project'],
+  usage_daily: ['day', 'tool', 'model', 'project'],
+};
+
+/**
+ * Quarter-hour deltas summed per coarser time (an hour, a local day: `timeOf` a bucket), tool,
+ * model and project (the session let go).
+ */
+function coarser(deltas: Iterable<RollupDelta>, timeOf: (bucket: number) => number): RollupDelta[] {
+  const out = new Map<string, RollupDelta>();
+  for (const d of deltas) {
+    const bucket = timeOf(d.bucket);
+    const id = `${bucket}\u0000${d.tool}\u0000${d.model}\u0000${d.project}`;
+    const h = out.get(id);
+    if (h === undefined) {
+      out.set(id, { ...d, bucket, session: '' });
+      continue;
+    }
+    h.requests += d.requests;
+    h.input += d.input;
+    h.output += d.output;
+    h.cacheRead += d.cacheRead;
+    h.cacheWrite5m += d.cacheWrite5m;
+    h.cacheWrite1h += d.cacheWrite1h;
+    h.reasoning += d.reasoning;
+    h.costReported += d.costReported;
+    h.costComputed += d.costComputed;
+    h.nReported += d.nReported;
+    h.nComputed += d.nComputed;
+    h.nUnpriced += d.nUnpriced;
+    h.firstTs = Math.min(h.firstTs, d.firstTs);
+    h.lastTs = Math.max(h.lastTs, d.lastTs);
+  }
+  return [...out.values()];
+}
+
+/** Beyond this many cut hours (years of days), the quarter hours are read as they are. */
+const MAX_CUT_HOURS = 4000;
+
+const SUMS = `sum(requests), sum(input), sum(output), sum(cache_read), sum(cache_write_5m),
+  sum(cache_write_1h), sum(reasoning), sum(cost_reported), sum(cost_computed), sum(n_reported),
+  sum(n_computed), sum(n_unpriced), min(first_ts), max(last_ts)`;
+
 const DIMENSION_COLUMN: Record<Exclude<RollupDimension, 'day'>, string> = {
   bucket: 'bucket',
   tool: 'tool',
@@ -221,12 +267,18 @@ const DIMENSION_COLUMN: Record<Exclude<RollupDimension, 'day'>, string> = {
 export interface SqliteLedgerOptions {
   /** Open for reading only: reports while another process (the agent) writes. */
   readOnly?: boolean;
+  /**
+   * The zone a writer keeps daily sums in (reports and the dashboard count days in it unless
+   * told otherwise); another zone's days come from the hourly or quarter-hour sums.
+   */
+  zone?: { name: string; offset: (ts: number) => number };
 }
 
 export class SqliteLedger implements LedgerStore {
   readonly file: string;
   readonly #db: Database;
   readonly #stmts = new Map<string, Statement>();
+  readonly #zone: SqliteLedgerOptions['zone'];
   #usageVersion = 0;
 
   constructor(file: string, opts: SqliteLedgerOptions = {}) {
@@ -240,7 +292,38 @@ export class SqliteLedger implements LedgerStore {
       // process loses nothing committed; only a power cut can drop the last transactions.
       this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
       migrate(this.#db, file);
+      if (opts.zone !== undefined && this.#storedZone() !== opts.zone.name) {
+        this.#zone = opts.zone;
+        this.#transaction(() => this.#rebuildDaily());
+      }
+      this.#zone = opts.zone;
     }
+  }
+
+  /** The zone the daily sums are in, if they are kept (read each time: the writer may change). */
+  #dailyZone(): string | undefined {
+    return this.#zone !== undefined ? this.#zone.name : this.#storedZone();
+  }
+
+  #storedZone(): string | undefined {
+    const row = this.#stmt("SELECT value FROM meta WHERE key = 'daily_zone'").get() as
+      | { value: string }
+      | undefined;
+    return row?.value;
+  }
+
+  #rebuildDaily(): void {
+    const zone = this.#zone;
+    this.#db.exec('DELETE FROM usage_daily');
+    if (zone === undefined) {
+      this.#stmt("DELETE FROM meta WHERE key = 'daily_zone'").run();
+      return;
+    }
+    const day = this.#localDaySql('usage_rollup', BUCKET_MS, { zoneOffset: zone.offset });
+    this.#db.exec(`INSERT INTO usage_daily
+      SELECT ${day}, tool, model, project, ${SUMS}
+      FROM usage_rollup GROUP BY 1, tool, model, project`);
+    this.#stmt("INSERT OR REPLACE INTO meta (key, value) VALUES ('daily_zone', ?)").run(zone.name);
   }
 
   #stmt(sql: string): Statement {
@@ -398,12 +481,33 @@ export class SqliteLedger implements LedgerStore {
   #applyRollup(deltas: RollupDeltas): void {
     if (deltas.size === 0) return;
     this.#usageVersion++;
+    this.#upsertSums('usage_rollup', deltas.values());
+    this.#upsertSums(
+      'usage_hourly',
+      coarser(deltas.values(), (b) => b - (b % HOUR_MS)),
+    );
+    const zone = this.#zone;
+    if (zone !== undefined) {
+      this.#upsertSums(
+        'usage_daily',
+        coarser(deltas.values(), (b) => Math.floor((b + zone.offset(b)) / DAY_MS)),
+      );
+    }
+    if (deltas.shrunk) {
+      for (const table of ['usage_rollup', 'usage_hourly', 'usage_daily'])
+        this.#stmt(`DELETE FROM ${table} WHERE requests = 0`).run();
+    }
+  }
+
+  /** Adds deltas to a sums table's rows (the quarter-hour one is keyed by session as well). */
+  #upsertSums(table: SumsTable, rows: Iterable<RollupDelta>): void {
+    const keys = TABLE_KEYS[table];
     const upsert = this.#stmt(
-      `INSERT INTO usage_rollup (bucket, tool, model, project, session_id, requests, input, output,
-         cache_read, cache_write_5m, cache_write_1h, reasoning, cost_reported, cost_computed,
-         n_reported, n_computed, n_unpriced, first_ts, last_ts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (bucket, tool, model, project, session_id) DO UPDATE SET
+      `INSERT INTO ${table} (${keys.join(', ')}, requests, input, output, cache_read,
+         cache_write_5m, cache_write_1h, reasoning, cost_reported, cost_computed, n_reported,
+         n_computed, n_unpriced, first_ts, last_ts)
+       VALUES (${keys.map(() => '?').join(', ')}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (${keys.join(', ')}) DO UPDATE SET
          requests = requests + excluded.requests, input = input + excluded.input,
          output = output + excluded.output, cache_read = cache_read + excluded.cache_read,
          cache_write_5m = cache_write_5m + excluded.cache_write_5m,
@@ -416,13 +520,9 @@ export class SqliteLedger implements LedgerStore {
          n_unpriced = n_unpriced + excluded.n_unpriced,
          first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`,
     );
-    for (const d of deltas.values()) {
-      upsert.run(
-        d.bucket,
-        d.tool,
-        d.model,
-        d.project,
-        d.session,
+    const withSession = table === 'usage_rollup';
+    for (const d of rows) {
+      const sums = [
         d.requests,
         d.input,
         d.output,
@@ -437,9 +537,10 @@ export class SqliteLedger implements LedgerStore {
         d.nUnpriced,
         d.firstTs,
         d.lastTs,
-      );
+      ];
+      if (withSession) upsert.run(d.bucket, d.tool, d.model, d.project, d.session, ...sums);
+      else upsert.run(d.bucket, d.tool, d.model, d.project, ...sums);
     }
-    if (deltas.shrunk) this.#stmt('DELETE FROM usage_rollup WHERE requests = 0').run();
   }
 
   cursor(path: string): Cursor | undefined {
@@ -472,43 +573,19 @@ export class SqliteLedger implements LedgerStore {
   }
 
   rollup(filter: RollupFilter, by: readonly RollupDimension[]): RollupRow[] {
-    const where: string[] = [];
-    const params: Array<string | number> = [];
-    if (filter.since !== undefined) {
-      where.push('bucket >= ?');
-      params.push(bucketOf(filter.since));
-    }
-    if (filter.until !== undefined) {
-      where.push('bucket < ?');
-      params.push(filter.until);
-    }
-    if (filter.tool !== undefined) {
-      where.push('tool = ?');
-      params.push(filter.tool);
-    }
-    if (filter.project !== undefined) {
-      where.push('project = ?');
-      params.push(filter.project);
-    }
-    if (filter.sessionId !== undefined) {
-      where.push('session_id = ?');
-      params.push(filter.sessionId);
-    }
-    const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const column = (d: RollupDimension) =>
-      d === 'day' ? this.#localDaySql(whereSql, params, filter.zoneOffset) : DIMENSION_COLUMN[d];
+    const source = this.#source(filter, by);
+    const column = (d: RollupDimension) => (d === 'day' ? source.day() : DIMENSION_COLUMN[d]);
     const groups = by.map(column);
-    const sql = `SELECT ${[...groups, ''].join(', ')}
-        sum(requests), sum(input), sum(output), sum(cache_read), sum(cache_write_5m),
-        sum(cache_write_1h), sum(reasoning), sum(cost_reported), sum(cost_computed),
-        sum(n_reported), sum(n_computed), sum(n_unpriced), min(first_ts), max(last_ts)
-      FROM usage_rollup ${whereSql}
+    const sql = `SELECT ${[...groups, ''].join(', ')} ${SUMS}
+      FROM ${source.from}
       ${by.length > 0 ? `GROUP BY ${groups.join(', ')}` : ''}
       HAVING sum(requests) > 0
       ${by.length > 0 ? `ORDER BY ${groups.join(', ')}` : ''}`;
+    const params = source.params;
     // Rows as arrays: node:sqlite builds them several times faster than objects, which
     // matters for a report of thousands of quarter hours.
-    const stmt = this.#stmt(sql);
+    // A statement with literal hour lists is one query's own: not kept.
+    const stmt = source.once ? this.#db.prepare(sql) : this.#stmt(sql);
     stmt.setReturnArrays(true);
     const rows = stmt.all(...params) as unknown as Array<Array<number | string>>;
     const n = by.length;
@@ -543,21 +620,204 @@ export class SqliteLedger implements LedgerStore {
   }
 
   /**
-   * The local day of a quarter hour as SQL: the bucket shifted by the zone's offset in effect
+   * Which sums answer a query, coarsest first: the daily ones (days in their own zone), the
+   * hourly ones (whole hours), the hourly ones with the quarter hours of the hours a day
+   * border or the range's end cuts (zones such as India's), or the quarter hours (sessions).
+   */
+  #source(
+    filter: RollupFilter,
+    by: readonly RollupDimension[],
+  ): { from: string; params: Array<string | number>; day: () => string; once: boolean } {
+    const common: string[] = [];
+    const commonParams: Array<string | number> = [];
+    if (filter.tool !== undefined) {
+      common.push('tool = ?');
+      commonParams.push(filter.tool);
+    }
+    if (filter.project !== undefined) {
+      common.push('project = ?');
+      commonParams.push(filter.project);
+    }
+    const whereOf = (extra: string[]) => {
+      const all = [...extra, ...common];
+      return all.length > 0 ? `WHERE ${all.join(' AND ')}` : '';
+    };
+    const daily = this.#dailyServes(filter, by);
+    if (daily !== undefined) {
+      const range: string[] = [];
+      const params: Array<string | number> = [];
+      if (daily.since !== undefined) {
+        range.push('day >= ?');
+        params.push(daily.since);
+      }
+      if (daily.until !== undefined) {
+        range.push('day < ?');
+        params.push(daily.until);
+      }
+      return {
+        from: `usage_daily ${whereOf(range)}`,
+        params: [...params, ...commonParams],
+        day: () => 'day',
+        once: false,
+      };
+    }
+    const range: string[] = [];
+    const rangeParams: Array<string | number> = [];
+    if (filter.since !== undefined) {
+      range.push('bucket >= ?');
+      rangeParams.push(bucketOf(filter.since));
+    }
+    if (filter.until !== undefined) {
+      range.push('bucket < ?');
+      rangeParams.push(filter.until);
+    }
+    if (this.#hourlyServes(filter, by)) {
+      return {
+        from: `usage_hourly ${whereOf(range)}`,
+        params: [...rangeParams, ...commonParams],
+        day: () => this.#localDaySql('usage_hourly', HOUR_MS, filter),
+        once: false,
+      };
+    }
+    const cut = this.#cutHours(filter, by);
+    if (cut !== undefined) {
+      const hours = cut.join(', ');
+      const quarters = cut
+        .flatMap((h) => [h, h + BUCKET_MS, h + 2 * BUCKET_MS, h + 3 * BUCKET_MS])
+        .join(', ');
+      const columns = `bucket, tool, model, project, requests, input, output, cache_read,
+        cache_write_5m, cache_write_1h, reasoning, cost_reported, cost_computed, n_reported,
+        n_computed, n_unpriced, first_ts, last_ts`;
+      const hourRange = [...range];
+      const hourParams = [...rangeParams];
+      if (filter.since !== undefined) hourParams[0] = filter.since - (filter.since % HOUR_MS);
+      return {
+        from: `(SELECT ${columns} FROM usage_hourly ${whereOf([...hourRange, `bucket NOT IN (${hours})`])}
+          UNION ALL
+          SELECT ${columns} FROM usage_rollup ${whereOf([...range, `bucket IN (${quarters})`])})`,
+        params: [...hourParams, ...commonParams, ...rangeParams, ...commonParams],
+        // Quarter-hour offsets: an hour read whole has one offset all through (else it is cut).
+        day: () => this.#localDaySql('usage_rollup', BUCKET_MS, filter),
+        once: true,
+      };
+    }
+    if (filter.sessionId !== undefined) {
+      range.push('session_id = ?');
+      rangeParams.push(filter.sessionId);
+    }
+    return {
+      from: `usage_rollup ${whereOf(range)}`,
+      params: [...rangeParams, ...commonParams],
+      day: () => this.#localDaySql('usage_rollup', BUCKET_MS, filter),
+      once: false,
+    };
+  }
+
+  /**
+   * The hours that must be read by quarter hours for a query without sessions: those in which
+   * the range starts or ends, and, for days, a local midnight or an offset change falls. None
+   * when the query needs sessions or quarter hours anyway, or cuts too many hours to pay.
+   */
+  #cutHours(filter: RollupFilter, by: readonly RollupDimension[]): number[] | undefined {
+    if (filter.sessionId !== undefined || by.includes('session') || by.includes('bucket'))
+      return undefined;
+    const hours = new Set<number>();
+    const cut = (t: number) => {
+      if (t % HOUR_MS !== 0) hours.add(t - (t % HOUR_MS));
+    };
+    if (filter.since !== undefined) cut(bucketOf(filter.since));
+    if (filter.until !== undefined) cut(filter.until);
+    const offset = filter.zoneOffset;
+    if (by.includes('day') && offset !== undefined) {
+      const changes = this.#offsetChanges('usage_rollup', BUCKET_MS, filter);
+      for (const c of changes.slice(1)) cut(c.from);
+      const lo = Math.max(changes[0]!.from, filter.since ?? 0);
+      const hi = this.#lastBucket();
+      if (hi !== undefined) {
+        const last = Math.min(hi, filter.until ?? hi);
+        for (let d = Math.floor((lo + offset(lo)) / DAY_MS); ; d++) {
+          let midnight = d * DAY_MS - offset(d * DAY_MS);
+          midnight = d * DAY_MS - offset(midnight);
+          if (midnight > last) break;
+          cut(midnight);
+          if (hours.size > MAX_CUT_HOURS) return undefined;
+        }
+      }
+    }
+    return hours.size > MAX_CUT_HOURS ? undefined : [...hours].sort((a, b) => a - b);
+  }
+
+  #lastBucket(): number | undefined {
+    const stmt = this.#stmt('SELECT max(bucket) FROM usage_rollup');
+    stmt.setReturnArrays(true);
+    const [hi] = stmt.get() as unknown as [number | null];
+    return hi ?? undefined;
+  }
+
+  /**
+   * The day range when the daily sums answer this query exactly: days asked in the zone they
+   * are kept in, from local midnight to local midnight, no session and no quarter hours.
+   */
+  #dailyServes(
+    filter: RollupFilter,
+    by: readonly RollupDimension[],
+  ): { since: number | undefined; until: number | undefined } | undefined {
+    const offset = filter.zoneOffset;
+    if (filter.zone === undefined || offset === undefined) return undefined;
+    if (filter.sessionId !== undefined || by.includes('session') || by.includes('bucket'))
+      return undefined;
+    if (filter.zone !== this.#dailyZone()) return undefined;
+    const dayOf = (ts: number | undefined): number | undefined | false => {
+      if (ts === undefined) return undefined;
+      const local = ts + offset(ts);
+      return local % DAY_MS === 0 ? local / DAY_MS : false;
+    };
+    const since = dayOf(filter.since);
+    const until = dayOf(filter.until);
+    if (since === false || until === false) return undefined;
+    return { since, until };
+  }
+
+  /**
+   * Whether the hourly sums answer this query exactly: no session in it, no quarter hours
+   * asked for, whole hours at both ends, and local days whose borders fall on whole hours
+   * (zones such as India's or Nepal's need the quarter hours).
+   */
+  #hourlyServes(filter: RollupFilter, by: readonly RollupDimension[]): boolean {
+    if (filter.sessionId !== undefined || by.includes('session') || by.includes('bucket'))
+      return false;
+    if (filter.since !== undefined && filter.since % HOUR_MS !== 0) return false;
+    if (filter.until !== undefined && filter.until % HOUR_MS !== 0) return false;
+    if (!by.includes('day') || filter.zoneOffset === undefined) return true;
+    return this.#offsetChanges('usage_hourly', HOUR_MS, filter).every(
+      (c) => c.offset % HOUR_MS === 0 && c.from % HOUR_MS === 0,
+    );
+  }
+
+  /** Where the zone's offset changes over the rows a filter selects (UTC when none given). */
+  #offsetChanges(
+    table: 'usage_rollup' | 'usage_hourly',
+    step: number,
+    filter: Pick<RollupFilter, 'since' | 'until' | 'zoneOffset'>,
+  ): Array<{ from: number; offset: number }> {
+    const zoneOffset = filter.zoneOffset;
+    if (zoneOffset === undefined) return [{ from: 0, offset: 0 }];
+    // The rows' range bounds the search; the filter's bounds bound it more cheaply.
+    const range = this.#stmt(`SELECT min(bucket), max(bucket) FROM ${table}`);
+    range.setReturnArrays(true);
+    const [lo, hi] = range.get() as unknown as [number | null, number | null];
+    if (lo === null || hi === null) return [{ from: 0, offset: 0 }];
+    const from = Math.max(lo, filter.since ?? lo);
+    const to = Math.min(hi, filter.until ?? hi);
+    return offsetChanges(Math.min(from, to), to, step, zoneOffset);
+  }
+
+  /**
+   * The local day of a row's bucket as SQL: the bucket shifted by the zone's offset in effect
    * then (a CASE over the offset changes within the rows' range), in whole days.
    */
-  #localDaySql(
-    whereSql: string,
-    params: ReadonlyArray<string | number>,
-    zoneOffset: ((ts: number) => number) | undefined,
-  ): string {
-    const range = this.#stmt(`SELECT min(bucket), max(bucket) FROM usage_rollup ${whereSql}`);
-    range.setReturnArrays(true);
-    const [lo, hi] = range.get(...params) as unknown as [number | null, number | null];
-    const changes =
-      lo === null || hi === null || zoneOffset === undefined
-        ? [{ from: 0, offset: 0 }]
-        : offsetChanges(lo, hi, BUCKET_MS, zoneOffset);
+  #localDaySql(table: 'usage_rollup' | 'usage_hourly', step: number, filter: RollupFilter): string {
+    const changes = this.#offsetChanges(table, step, filter);
     const int = (v: number) => String(Math.trunc(v));
     let shift = int(changes[changes.length - 1]!.offset);
     if (changes.length > 1) {
@@ -572,9 +832,9 @@ export class SqliteLedger implements LedgerStore {
 
   sessionEvents(sessionId: string, limit: number): UsageEvent[] {
     const rows = this.#stmt(
-      `SELECT id, ${EVENT_COLUMNS} FROM usage_events WHERE session_id = ? ORDER BY ts LIMIT ?`,
+      `SELECT id, ${EVENT_COLUMNS} FROM usage_events WHERE session_id = ? ORDER BY ts DESC LIMIT ?`,
     ).all(sessionId, limit) as unknown as EventRow[];
-    return rows.map(eventOf);
+    return rows.reverse().map(eventOf);
   }
 
   event(key: string): UsageEvent | undefined {
@@ -644,7 +904,15 @@ export class SqliteLedger implements LedgerStore {
         total(CASE WHEN cost_basis = 'computed' THEN cost_usd END),
         sum(cost_basis = 'reported'), sum(cost_basis = 'computed'),
         sum(cost_basis NOT IN ('reported', 'computed')), min(ts), max(ts)
-      FROM usage_events GROUP BY 1, tool, model, project, session_id;`);
+      FROM usage_events GROUP BY 1, tool, model, project, session_id;
+      DELETE FROM usage_hourly;
+      INSERT INTO usage_hourly
+      SELECT (bucket / 3600000) * 3600000, tool, model, project, sum(requests), sum(input),
+        sum(output), sum(cache_read), sum(cache_write_5m), sum(cache_write_1h), sum(reasoning),
+        sum(cost_reported), sum(cost_computed), sum(n_reported), sum(n_computed),
+        sum(n_unpriced), min(first_ts), max(last_ts)
+      FROM usage_rollup GROUP BY 1, tool, model, project;`);
+    this.#rebuildDaily();
   }
 
   close(): void {

@@ -75,6 +75,59 @@ const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 2: the same sums per hour, tool, model and project (no session), and per local day in the
+  // writer's zone (filled by the writer, which records the zone in meta): what dashboards and
+  // period reports over months read — a year is thousands of rows, not millions.
+  `
+  CREATE TABLE usage_hourly (
+    bucket INTEGER NOT NULL,
+    tool TEXT NOT NULL,
+    model TEXT NOT NULL,
+    project TEXT NOT NULL,
+    requests INTEGER NOT NULL,
+    input INTEGER NOT NULL,
+    output INTEGER NOT NULL,
+    cache_read INTEGER NOT NULL,
+    cache_write_5m INTEGER NOT NULL,
+    cache_write_1h INTEGER NOT NULL,
+    reasoning INTEGER NOT NULL,
+    cost_reported REAL NOT NULL,
+    cost_computed REAL NOT NULL,
+    n_reported INTEGER NOT NULL,
+    n_computed INTEGER NOT NULL,
+    n_unpriced INTEGER NOT NULL,
+    first_ts INTEGER NOT NULL,
+    last_ts INTEGER NOT NULL,
+    PRIMARY KEY (bucket, tool, model, project)
+  ) WITHOUT ROWID;
+  INSERT INTO usage_hourly
+  SELECT (bucket / 3600000) * 3600000, tool, model, project, sum(requests), sum(input),
+    sum(output), sum(cache_read), sum(cache_write_5m), sum(cache_write_1h), sum(reasoning),
+    sum(cost_reported), sum(cost_computed), sum(n_reported), sum(n_computed), sum(n_unpriced),
+    min(first_ts), max(last_ts)
+  FROM usage_rollup GROUP BY 1, tool, model, project;
+  CREATE TABLE usage_daily (
+    day INTEGER NOT NULL,
+    tool TEXT NOT NULL,
+    model TEXT NOT NULL,
+    project TEXT NOT NULL,
+    requests INTEGER NOT NULL,
+    input INTEGER NOT NULL,
+    output INTEGER NOT NULL,
+    cache_read INTEGER NOT NULL,
+    cache_write_5m INTEGER NOT NULL,
+    cache_write_1h INTEGER NOT NULL,
+    reasoning INTEGER NOT NULL,
+    cost_reported REAL NOT NULL,
+    cost_computed REAL NOT NULL,
+    n_reported INTEGER NOT NULL,
+    n_computed INTEGER NOT NULL,
+    n_unpriced INTEGER NOT NULL,
+    first_ts INTEGER NOT NULL,
+    last_ts INTEGER NOT NULL,
+    PRIMARY KEY (day, tool, model, project)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

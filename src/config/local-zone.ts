@@ -2,7 +2,7 @@
 // or the /etc/localtime link on Linux and macOS): loading ICU's zone data costs ~20 ms.
 
 import { readlinkSync } from 'node:fs';
-import { systemTimeZone } from '../domain/periods.ts';
+import { LOCAL_ZONE, systemTimeZone, tzOffset } from '../domain/periods.ts';
 
 export function localZoneName(env: NodeJS.ProcessEnv = process.env): string {
   const tz = env.TZ;
@@ -17,4 +17,16 @@ export function localZoneName(env: NodeJS.ProcessEnv = process.env): string {
     }
   }
   return systemTimeZone();
+}
+
+/**
+ * The local offset function for a zone: Date's own when the zone is this process's (no ICU
+ * load), Intl's otherwise.
+ */
+export function zoneOffsetOf(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+): (ts: number) => number {
+  const local = name === LOCAL_ZONE || name === localZoneName(env);
+  return (ts) => tzOffset(ts, local ? LOCAL_ZONE : name);
 }
