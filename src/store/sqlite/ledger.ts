@@ -7,6 +7,13 @@ import type { SourceKind, Tool, UsageEvent } from '../../domain/events.ts';
 import { DAY_MS, offsetChanges } from '../../domain/periods.ts';
 import { BUCKET_MS, bucketOf, MATCH_WINDOW_MS, mergeUsage } from '../../domain/usage-merge.ts';
 import type {
+  ActivityFilter,
+  ActivityTotalsRow,
+  StoredInterval,
+} from '../../domain/activity/intervals.ts';
+import type {
+  ActivityBatch,
+  ActivityCommit,
   FileStamp,
   Cursor,
   LedgerStore,
@@ -17,6 +24,7 @@ import type {
 } from '../types.ts';
 import type { Database, Statement } from './driver.ts';
 import { sqlite } from './driver.ts';
+import { SqliteActivity } from './activity.ts';
 import { migrate } from './migrations.ts';
 
 const SOURCE_BITS: Record<SourceKind, number> = { otlp: 1, log: 2, hook: 4 };
@@ -227,6 +235,7 @@ export class SqliteLedger implements LedgerStore {
   readonly file: string;
   readonly #db: Database;
   readonly #stmts = new Map<string, Statement>();
+  readonly #activity: SqliteActivity;
 
   constructor(file: string, opts: SqliteLedgerOptions = {}) {
     this.file = file;
@@ -240,6 +249,7 @@ export class SqliteLedger implements LedgerStore {
       this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
       migrate(this.#db, file);
     }
+    this.#activity = new SqliteActivity(this.#db, (fn) => this.#transaction(fn));
   }
 
   #stmt(sql: string): Statement {
@@ -636,6 +646,22 @@ export class SqliteLedger implements LedgerStore {
         sum(cost_basis = 'reported'), sum(cost_basis = 'computed'),
         sum(cost_basis NOT IN ('reported', 'computed')), min(ts), max(ts)
       FROM usage_events GROUP BY 1, tool, model, project, session_id;`);
+  }
+
+  commitActivity(batch: ActivityBatch): ActivityCommit {
+    return this.#activity.commit(batch);
+  }
+
+  activityCursor(source: string): string | undefined {
+    return this.#activity.cursor(source);
+  }
+
+  activityTotals(filter: ActivityFilter, byDay = false): ActivityTotalsRow[] {
+    return this.#activity.totals(filter, byDay);
+  }
+
+  activityIntervals(filter: ActivityFilter): StoredInterval[] {
+    return this.#activity.intervals(filter);
   }
 
   close(): void {
