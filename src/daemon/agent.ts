@@ -1,6 +1,7 @@
 // The composition root: config in, a running agent out (monitor, HTTP port, gRPC port,
 // notifications, snapshot file), and one idempotent close.
 
+import { loadCatalog } from '../catalog/load.ts';
 import type { Paths } from '../config/paths.ts';
 import type { Config } from '../config/schema.ts';
 import type { Transition } from '../domain/sessions.ts';
@@ -8,6 +9,7 @@ import { startGrpcReceiver } from '../ingest/otlp/grpc.ts';
 import { createNotifier, notificationFor } from '../notify/index.ts';
 import { VERSION } from '../version.ts';
 import { startWebServer } from '../web/server.ts';
+import { ActivityService } from './activity-service.ts';
 import { LedgerService } from './ledger-service.ts';
 import { LiveMonitor } from './monitor.ts';
 import { SnapshotFile } from './snapshot-file.ts';
@@ -22,6 +24,7 @@ export interface AgentOptions {
 export interface Agent {
   monitor: LiveMonitor;
   ledger: LedgerService;
+  activity: ActivityService;
   httpPort: number;
   grpcPort: number | undefined;
   close(): Promise<void>;
@@ -36,6 +39,8 @@ export function shouldNotify(t: Transition, config: Config['notifications']): bo
 
 export async function startAgent(opts: AgentOptions): Promise<Agent> {
   const { config, log } = opts;
+  // First: a bad catalog override is a config error, before anything listens.
+  const catalog = loadCatalog(config.activity.catalog);
   const s = config.sessions;
   const monitor = new LiveMonitor({
     timings: {
@@ -75,6 +80,14 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   });
   monitor.onUsage((events) => ledger.addUsage(events));
   ledger.start();
+  const activity = new ActivityService({
+    config,
+    catalog,
+    env: opts.env ?? process.env,
+    log,
+    store: () => ledger.store(),
+  });
+  activity.start();
 
   const snapshotPath = config.snapshot.path || opts.paths.snapshotFile;
   let logged = false;
@@ -101,6 +114,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     maxInflightBytes: config.server.maxInflightBytes,
   }).catch(async (err: NodeJS.ErrnoException) => {
     monitor.close();
+    await activity.close();
     await ledger.close();
     throw new Error(
       `cannot listen on ${config.server.host}:${config.server.port}: ${err.code ?? err.message}`,
@@ -120,6 +134,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     } catch (err) {
       await web.close();
       monitor.close();
+      await activity.close();
       await ledger.close();
       throw new Error(
         `cannot listen for OTLP/gRPC on ${config.server.host}:${config.server.grpcPort}: ${(err as Error).message}`,
@@ -131,12 +146,14 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   return {
     monitor,
     ledger,
+    activity,
     httpPort: web.port,
     grpcPort: grpc?.port,
     close() {
       closing ??= (async () => {
         await Promise.allSettled([web.close(), grpc?.close()]);
         monitor.close();
+        await activity.close();
         await ledger.close();
         await notifier.close();
         await snapshot?.remove();

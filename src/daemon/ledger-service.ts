@@ -94,6 +94,11 @@ export class LedgerService {
     this.#rescan.unref();
   }
 
+  /** The ledger while this agent is its writer (activity is written through it too). */
+  store(): LedgerWriter['store'] | undefined {
+    return this.#writer?.store;
+  }
+
   /** Folds in billed requests from telemetry; a failure is thrown to fail the export. */
   addUsage(events: UsageEvent[]): void {
     const w = this.#writer;

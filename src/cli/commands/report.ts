@@ -1,10 +1,15 @@
 // `ai-observer report daily|weekly|monthly|session|blocks|models`: what the AI tools cost,
 // from the ledger's rollup. Indexes new log lines first when no agent does it.
+// `report apps|sites|tools`: time with AI apps, sites and CLIs, from the ledger's activity
+// (reading browser and shell history first when no agent does it).
 
 import { parseArgs } from 'node:util';
-import { resolvePaths } from '../../config/paths.ts';
+import { loadCatalog } from '../../catalog/load.ts';
+import { type Paths, resolvePaths } from '../../config/paths.ts';
 import { loadConfig } from '../../config/load.ts';
-import { validTimeZone } from '../../config/schema.ts';
+import { type Config, validTimeZone } from '../../config/schema.ts';
+import type { ActivityKind } from '../../domain/activity/catalog.ts';
+import { activityRows, activitySummary } from '../../domain/activity/report.ts';
 import { buildBlocks, burnRate, project } from '../../domain/blocks.ts';
 import { TOOLS, type Tool } from '../../domain/events.ts';
 import {
@@ -31,8 +36,11 @@ import { progressBar } from '../render/progress.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const REPORT_HELP = `Usage: ai-observer report <daily|weekly|monthly|session|blocks|models> [options]
+       ai-observer report <apps|sites|tools> [--period daily|weekly|monthly] [options]
 
 What your AI tools used and cost, from the ledger (indexing new log lines first).
+apps, sites and tools: time with AI desktop apps, websites (by domain) and CLIs, visits and
+AI commands typed in a shell, with a cost estimated from the catalog's hourly rates.
 
 Options:
   --since DATE       first day to include (YYYYMMDD or YYYY-MM-DD, in the time zone)
@@ -41,14 +49,33 @@ Options:
   --project NAME     one project (the working directory's name)
   --timezone ZONE    IANA time zone for days, weeks and months (default: the system's)
   --breakdown        a row per tool and model under each period
+  --period PERIOD    apps, sites, tools: a row per daily, weekly or monthly period
   --json             stable JSON for scripts
-  --no-index         report what the ledger holds without reading new log lines
+  --no-index         report what the ledger holds without reading new log lines (or history)
 
 Every cost carries its basis: reported (by the tool), computed (from the price table),
 unknown (a model without a price), or mixed.`;
 
-const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks', 'models'] as const;
+const KINDS = [
+  'daily',
+  'weekly',
+  'monthly',
+  'session',
+  'blocks',
+  'models',
+  'apps',
+  'sites',
+  'tools',
+] as const;
 type Kind = (typeof KINDS)[number];
+type UsageKind = Exclude<Kind, ActivityReport>;
+type ActivityReport = 'apps' | 'sites' | 'tools';
+const ACTIVITY_KIND: Record<ActivityReport, ActivityKind> = {
+  apps: 'app',
+  sites: 'site',
+  tools: 'cli',
+};
+const PERIODS: readonly Period[] = ['daily', 'weekly', 'monthly'];
 
 const TOOL_ALIASES: Record<string, Tool> = { claude: 'claude-code', gemini: 'gemini-cli' };
 
@@ -81,6 +108,7 @@ export async function report(argv: string[]): Promise<number> {
       project: { type: 'string' },
       timezone: { type: 'string', short: 'z' },
       breakdown: { type: 'boolean' },
+      period: { type: 'string' },
       json: { type: 'boolean' },
       'no-index': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -105,6 +133,32 @@ export async function report(argv: string[]): Promise<number> {
   if (filter.since !== undefined && filter.until !== undefined && filter.since >= filter.until) {
     throw new UsageError('--since is after --until');
   }
+  if (kind === 'apps' || kind === 'sites' || kind === 'tools') {
+    for (const flag of ['tool', 'project', 'breakdown'] as const) {
+      if (values[flag] !== undefined)
+        throw new UsageError(`--${flag} is for usage reports, not ${kind}`);
+    }
+    let period: Period | undefined;
+    if (values.period !== undefined) {
+      if (!(PERIODS as readonly string[]).includes(values.period)) {
+        throw new UsageError(`unknown --period "${values.period}"; use ${PERIODS.join(', ')}`);
+      }
+      period = values.period as Period;
+    }
+    return activityReport(kind, {
+      config,
+      paths,
+      env,
+      tz,
+      filter,
+      period,
+      json: values.json === true,
+      index: values['no-index'] !== true,
+      since: values.since ?? null,
+      until: values.until ?? null,
+    });
+  }
+  if (values.period !== undefined) throw new UsageError(`--period is for apps, sites and tools`);
   if (values.tool !== undefined) filter.tool = parseTool(values.tool);
   if (values.project !== undefined) filter.project = values.project;
 
@@ -126,7 +180,7 @@ export async function report(argv: string[]): Promise<number> {
       );
     }
     const out = build(
-      kind,
+      kind as UsageKind,
       ledger.store.rollup.bind(ledger.store),
       filter,
       tz,
@@ -159,8 +213,65 @@ export interface ReportBody {
   totals: ReturnType<typeof figures>;
 }
 
+interface ActivityReportOptions {
+  config: Config;
+  paths: Paths;
+  env: NodeJS.ProcessEnv;
+  tz: string;
+  filter: RollupFilter;
+  period: Period | undefined;
+  json: boolean;
+  index: boolean;
+  since: string | null;
+  until: string | null;
+}
+
+async function activityReport(kind: ActivityReport, o: ActivityReportOptions): Promise<number> {
+  const catalog = loadCatalog(o.config.activity.catalog);
+  // Transcripts are not needed here: only the store, and the writer role when no agent runs.
+  const ledger = await openLedger({ config: o.config, paths: o.paths, env: o.env, index: false });
+  try {
+    if (ledger.agentPid === undefined && o.index && o.config.activity.enabled) {
+      // No agent: read what browser and shell history added since the last read.
+      const { historySources } = await import('../../sources/activity.ts');
+      const sources = historySources(o.config, catalog, o.env);
+      const errors = [
+        ...((await sources.browser?.scan(ledger.store))?.errors ?? []),
+        ...(sources.shell?.scan(ledger.store).errors ?? []),
+      ];
+      if (errors.length > 0) {
+        process.stderr.write(
+          `ai-observer: could not read ${errors.length} history file(s), e.g. ${errors[0]!.path}: ${errors[0]!.message}\n`,
+        );
+      }
+    }
+    const zoneOffset = (ts: number) => tzOffset(ts, o.tz);
+    const totals = ledger.store.activityTotals(
+      { since: o.filter.since, until: o.filter.until, kind: ACTIVITY_KIND[kind], zoneOffset },
+      o.period !== undefined,
+    );
+    const rows = activityRows(totals, catalog, o.period);
+    const header = {
+      report: kind,
+      timezone: o.tz === LOCAL_ZONE ? localZoneName() : o.tz,
+      since: o.since,
+      until: o.until,
+      period: o.period ?? null,
+    };
+    const body = { rows, totals: activitySummary(rows) };
+    if (o.json) process.stdout.write(`${JSON.stringify({ ...header, ...body })}\n`);
+    else {
+      const { renderActivity } = await import('../render/activity-table.ts');
+      process.stdout.write(`${renderActivity(header, body)}\n`);
+    }
+    return 0;
+  } finally {
+    ledger.close();
+  }
+}
+
 function build(
-  kind: Kind,
+  kind: UsageKind,
   rollup: Rollup,
   filter: RollupFilter,
   tz: string,

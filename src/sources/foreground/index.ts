@@ -43,6 +43,7 @@ export const RETRY_AFTER_MS = 5 * 60_000;
 
 export class ForegroundSource {
   readonly #method: ForegroundMethod | undefined;
+  readonly #env: NodeJS.ProcessEnv;
   readonly #powershell: () => PowerShellSession;
   readonly #now: () => number;
   #failedUntil = 0;
@@ -55,6 +56,7 @@ export class ForegroundSource {
     now: () => number = Date.now,
   ) {
     this.#method = foregroundMethod(platform, env);
+    this.#env = env;
     this.#powershell = powershell;
     this.#now = now;
   }
@@ -79,22 +81,20 @@ export class ForegroundSource {
   }
 
   async #ask(method: ForegroundMethod): Promise<FocusedWindow | undefined> {
+    const ask = async (cmd: string, args: string[], timeoutMs = 2000) =>
+      (await run(cmd, args, timeoutMs, this.#env)).toString();
     switch (method) {
       case 'sway':
-        return parseSwayTree((await run('swaymsg', ['-t', 'get_tree', '-r'], 2000)).toString());
+        return parseSwayTree(await ask('swaymsg', ['-t', 'get_tree', '-r']));
       case 'hyprland':
-        return parseHyprctl((await run('hyprctl', ['activewindow', '-j'], 2000)).toString());
+        return parseHyprctl(await ask('hyprctl', ['activewindow', '-j']));
       case 'x11': {
-        const id = parseXpropActive(
-          (await run('xprop', ['-root', '_NET_ACTIVE_WINDOW'], 2000)).toString(),
-        );
+        const id = parseXpropActive(await ask('xprop', ['-root', '_NET_ACTIVE_WINDOW']));
         if (id === undefined) return undefined;
-        return parseXpropWindow(
-          (await run('xprop', ['-id', id, 'WM_CLASS', '_NET_WM_PID'], 2000)).toString(),
-        );
+        return parseXpropWindow(await ask('xprop', ['-id', id, 'WM_CLASS', '_NET_WM_PID']));
       }
       case 'macos':
-        return parseOsascript((await run('osascript', OSASCRIPT_ARGS, 3000)).toString());
+        return parseOsascript(await ask('osascript', OSASCRIPT_ARGS, 3000));
       case 'windows':
         return parseWindowsForeground(
           await this.#powershell().run(WINDOWS_FOREGROUND_SCRIPT, 5000),

@@ -19,17 +19,31 @@ export interface ProcessSource {
   close(): void;
 }
 
-/** Runs a command; its stdout as a Buffer, or an error naming it. */
-export function run(cmd: string, args: string[], timeoutMs = 5000): Promise<Buffer> {
+/** Runs a command (found on `env.PATH`); its stdout as a Buffer, or an error naming it. */
+export function run(
+  cmd: string,
+  args: string[],
+  timeoutMs = 5000,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     execFile(
       cmd,
       args,
-      { encoding: 'buffer', timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024, windowsHide: true },
-      (err, stdout) => {
-        if (err !== null)
-          reject(new Error(`${cmd} ${args.join(' ')}: ${err.message.split('\n')[0]}`));
-        else resolve(stdout);
+      {
+        encoding: 'buffer',
+        timeout: timeoutMs,
+        maxBuffer: 32 * 1024 * 1024,
+        windowsHide: true,
+        env,
+      },
+      (err, stdout, stderr) => {
+        if (err === null) return resolve(stdout);
+        const why =
+          typeof err.code === 'number'
+            ? `exit code ${err.code}${stderr.length > 0 ? `: ${stderr.toString().trim().split('\n')[0]}` : ''}`
+            : err.message.split('\n')[0];
+        reject(new Error(`${cmd} ${args.join(' ')}: ${why}`));
       },
     );
   });
