@@ -167,7 +167,8 @@ export class ActivityService {
   }
 
   #fail(name: string, message: string): void {
-    if (this.#failing.has(name)) return;
+    // A read cut short by the agent stopping is no failure.
+    if (this.#closed || this.#failing.has(name)) return;
     this.#failing.add(name);
     this.#opts.log(`activity: ${name}: ${message} (trying again; further failures are not logged)`);
   }

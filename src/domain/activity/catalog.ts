@@ -252,16 +252,3 @@ export function buildCatalog(
 export function rulesFor(e: CatalogEntry, os: Os): ProcessRule[] {
   return [...(e.process[os] ?? []), ...(e.process.all ?? [])];
 }
-
-/** The catalog as plain JSON (what the agent gives the browser extension and `--json`). */
-export function catalogJson(c: Catalog): unknown[] {
-  return c.entries.map((e) => ({
-    id: e.id,
-    name: e.name,
-    kind: e.kind,
-    category: e.category,
-    hourlyRate: e.hourlyRate,
-    sites: e.sites.map((s) => s.domain + s.pathPrefix),
-    shell: e.shell.map((w) => w.join(' ')),
-  }));
-}

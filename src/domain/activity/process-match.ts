@@ -83,31 +83,74 @@ function scriptMatches(rule: string, script: string, os: Os): boolean {
   return base === (os === 'win32' ? r.replace(/\.exe$/, '') : r);
 }
 
-/** How much a rule that matches says about the process (0: it does not match). */
-export function ruleScore(rule: ProcessRule, p: ProcessInfo, os: Os): number {
+/**
+ * What the rules look at in a process, worked out once per process rather than once per rule
+ * (a scan claims hundreds of processes against dozens of entries).
+ */
+interface ProcessView {
+  p: ProcessInfo;
+  names: Array<[string, boolean]>;
+  where: string;
+  script: string | undefined | null;
+  args: string;
+}
+
+function viewOf(p: ProcessInfo, os: Os): ProcessView {
+  return {
+    p,
+    names: namesOf(p),
+    where: normalizePath(p.exe !== '' ? p.exe : (p.argv[0] ?? ''), os),
+    script: null,
+    args: p.argv.length > 1 ? p.argv.slice(1).join(' ') : '',
+  };
+}
+
+function scoreView(rule: ProcessRule, v: ProcessView, os: Os): number {
   let score = 0;
   if (rule.names.length > 0) {
-    const seen = namesOf(p);
-    if (!rule.names.some((r) => seen.some(([n, comm]) => sameName(r, n, os, comm)))) return 0;
+    if (!rule.names.some((r) => v.names.some(([n, comm]) => sameName(r, n, os, comm)))) return 0;
     score += 1;
   }
   if (rule.paths.length > 0) {
-    const where = normalizePath(p.exe !== '' ? p.exe : (p.argv[0] ?? ''), os);
-    if (!rule.paths.some((frag) => where.includes(normalizePath(frag, os)))) return 0;
+    if (!rule.paths.some((frag) => v.where.includes(normalizePath(frag, os)))) return 0;
     score += 4;
   }
   if (rule.scripts.length > 0) {
-    const script = scriptOf(p);
+    if (v.script === null) v.script = scriptOf(v.p);
+    const script = v.script;
     if (script === undefined || !rule.scripts.some((r) => scriptMatches(r, script, os))) return 0;
     score += 2;
   }
-  const args = p.argv.slice(1).join(' ');
   if (rule.args.length > 0) {
-    if (!rule.args.some((re) => re.test(args))) return 0;
+    if (!rule.args.some((re) => re.test(v.args))) return 0;
     score += 2;
   }
-  if (rule.notArgs.some((re) => re.test(args))) return 0;
+  if (rule.notArgs.some((re) => re.test(v.args))) return 0;
   return score;
+}
+
+/** How much a rule that matches says about the process (0: it does not match). */
+export function ruleScore(rule: ProcessRule, p: ProcessInfo, os: Os): number {
+  return scoreView(rule, viewOf(p, os), os);
+}
+
+function bestEntry(
+  v: ProcessView,
+  entries: ReadonlyArray<readonly [CatalogEntry, readonly ProcessRule[]]>,
+  os: Os,
+): CatalogEntry | undefined {
+  let best: CatalogEntry | undefined;
+  let bestScore = 0;
+  for (const [e, rules] of entries) {
+    for (const rule of rules) {
+      const s = scoreView(rule, v, os);
+      if (s > bestScore) {
+        best = e;
+        bestScore = s;
+      }
+    }
+  }
+  return best;
 }
 
 /** The entry that claims a process, if any: the best-scoring rule, the first entry on a tie. */
@@ -116,18 +159,11 @@ export function claimProcess(
   entries: readonly CatalogEntry[],
   os: Os,
 ): CatalogEntry | undefined {
-  let best: CatalogEntry | undefined;
-  let bestScore = 0;
-  for (const e of entries) {
-    for (const rule of rulesFor(e, os)) {
-      const s = ruleScore(rule, p, os);
-      if (s > bestScore) {
-        best = e;
-        bestScore = s;
-      }
-    }
-  }
-  return best;
+  return bestEntry(
+    viewOf(p, os),
+    entries.map((e) => [e, rulesFor(e, os)] as const),
+    os,
+  );
 }
 
 /** What one entry has running now. */
@@ -142,10 +178,13 @@ export function claimAll(
   catalog: Catalog,
   os: Os,
 ): Map<string, EntryProcesses> {
-  const withRules = catalog.entries.filter((e) => e.kind !== 'site' && rulesFor(e, os).length > 0);
+  const withRules = catalog.entries
+    .filter((e) => e.kind !== 'site')
+    .map((e) => [e, rulesFor(e, os)] as const)
+    .filter(([, rules]) => rules.length > 0);
   const out = new Map<string, EntryProcesses>();
   for (const p of processes) {
-    const e = claimProcess(p, withRules, os);
+    const e = bestEntry(viewOf(p, os), withRules, os);
     if (e === undefined) continue;
     let group = out.get(e.id);
     if (group === undefined) {

@@ -3,7 +3,7 @@
 // before (a pid whose start time or name changed is a new one), so a warm scan of hundreds of
 // processes is one small read each.
 
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import type { ProcessInfo } from '../../domain/activity/process-match.ts';
 import { CpuTracker, parseCmdline, parseProcStat } from './parse.ts';
 
@@ -27,6 +27,19 @@ function pageSize(root: string): number {
   return 4096;
 }
 
+/** One reused buffer for the small /proc files: a read is open, read, close, no stat. */
+const buf = Buffer.allocUnsafe(8192);
+
+function readSmall(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.toString('latin1', 0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export class ProcScanner {
   readonly #root: string;
   readonly #page: number;
@@ -48,7 +61,7 @@ export class ProcScanner {
       const pid = Number(name);
       let stat: ReturnType<typeof parseProcStat>;
       try {
-        stat = parseProcStat(readFileSync(`${this.#root}/${name}/stat`, 'latin1'));
+        stat = parseProcStat(readSmall(`${this.#root}/${name}/stat`));
       } catch {
         continue; // gone between the listing and the read
       }
