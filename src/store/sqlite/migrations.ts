@@ -128,6 +128,39 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (day, tool, model, project)
   ) WITHOUT ROWID;
   `,
+  // 3: workstation activity: time with AI apps, CLIs and sites as one union of intervals per
+  // subject (sources merged, never added), visit and command counts per quarter hour, and the
+  // read positions of the browser and shell history sources.
+  `
+  CREATE TABLE activity_intervals (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    category TEXT NOT NULL,
+    rate REAL NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    sources INTEGER NOT NULL
+  );
+  CREATE INDEX activity_intervals_subject ON activity_intervals (kind, subject, end);
+  CREATE INDEX activity_intervals_end ON activity_intervals (end);
+  CREATE TABLE activity_counts (
+    bucket INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    category TEXT NOT NULL,
+    visits INTEGER NOT NULL,
+    commands INTEGER NOT NULL,
+    PRIMARY KEY (bucket, kind, subject)
+  ) WITHOUT ROWID;
+  CREATE TABLE activity_cursors (
+    source TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
