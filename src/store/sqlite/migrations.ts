@@ -3,6 +3,13 @@
 
 import type { Database } from './driver.ts';
 
+/** The sums every rollup table keeps per group (version 1 spells them out in usage_rollup). */
+const SUM_COLUMNS = `requests INTEGER NOT NULL, input INTEGER NOT NULL, output INTEGER NOT NULL,
+    cache_read INTEGER NOT NULL, cache_write_5m INTEGER NOT NULL, cache_write_1h INTEGER NOT NULL,
+    reasoning INTEGER NOT NULL, cost_reported REAL NOT NULL, cost_computed REAL NOT NULL,
+    n_reported INTEGER NOT NULL, n_computed INTEGER NOT NULL, n_unpriced INTEGER NOT NULL,
+    first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL`;
+
 const MIGRATIONS: readonly string[] = [
   // 1: usage events keyed by their dedup identity, aliases from cross-source matches, the
   // quarter-hour rollup every report reads, and the per-file cursors of the log indexer.
@@ -84,20 +91,7 @@ const MIGRATIONS: readonly string[] = [
     tool TEXT NOT NULL,
     model TEXT NOT NULL,
     project TEXT NOT NULL,
-    requests INTEGER NOT NULL,
-    input INTEGER NOT NULL,
-    output INTEGER NOT NULL,
-    cache_read INTEGER NOT NULL,
-    cache_write_5m INTEGER NOT NULL,
-    cache_write_1h INTEGER NOT NULL,
-    reasoning INTEGER NOT NULL,
-    cost_reported REAL NOT NULL,
-    cost_computed REAL NOT NULL,
-    n_reported INTEGER NOT NULL,
-    n_computed INTEGER NOT NULL,
-    n_unpriced INTEGER NOT NULL,
-    first_ts INTEGER NOT NULL,
-    last_ts INTEGER NOT NULL,
+    ${SUM_COLUMNS},
     PRIMARY KEY (bucket, tool, model, project)
   ) WITHOUT ROWID;
   INSERT INTO usage_hourly
@@ -111,20 +105,7 @@ const MIGRATIONS: readonly string[] = [
     tool TEXT NOT NULL,
     model TEXT NOT NULL,
     project TEXT NOT NULL,
-    requests INTEGER NOT NULL,
-    input INTEGER NOT NULL,
-    output INTEGER NOT NULL,
-    cache_read INTEGER NOT NULL,
-    cache_write_5m INTEGER NOT NULL,
-    cache_write_1h INTEGER NOT NULL,
-    reasoning INTEGER NOT NULL,
-    cost_reported REAL NOT NULL,
-    cost_computed REAL NOT NULL,
-    n_reported INTEGER NOT NULL,
-    n_computed INTEGER NOT NULL,
-    n_unpriced INTEGER NOT NULL,
-    first_ts INTEGER NOT NULL,
-    last_ts INTEGER NOT NULL,
+    ${SUM_COLUMNS},
     PRIMARY KEY (day, tool, model, project)
   ) WITHOUT ROWID;
   `,
