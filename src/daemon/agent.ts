@@ -142,6 +142,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     maxBodyBytes: config.server.maxBodyBytes,
     maxConcurrentRequests: config.server.maxConcurrentRequests,
     maxInflightBytes: config.server.maxInflightBytes,
+    requestTimeoutMs: config.server.requestTimeoutMs,
     usage: usageApi({
       store: () => ledger.reader(),
       liveSession: (id) => monitor.session(id),

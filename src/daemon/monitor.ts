@@ -2,6 +2,7 @@
 // transitions out. One timer for the earliest session deadline; changes from one burst of
 // input are coalesced into one snapshot.
 
+import { boundObservation, cut, MAX_ID_CHARS } from '../domain/bounds.ts';
 import type { Observation, UsageEvent } from '../domain/events.ts';
 import { MetricDeltas } from '../domain/metric-deltas.ts';
 import { claudeHookSignal, codexNotifySignal } from '../domain/normalize/hooks.ts';
@@ -96,7 +97,8 @@ export class LiveMonitor implements OtlpSink {
     let usage: UsageEvent[] | undefined;
     for (const r of records) {
       this.stats.logRecords++;
-      const obs = normalizeLog(r);
+      const raw = normalizeLog(r);
+      const obs = raw === undefined ? undefined : boundObservation(raw);
       if (obs === undefined) {
         this.stats.unknownRecords++;
         continue;
@@ -120,7 +122,9 @@ export class LiveMonitor implements OtlpSink {
       const inc = this.#deltas.increment(p);
       if (inc <= 0) continue;
       const usage = metricUsage(p, inc);
-      if (usage !== undefined) changed = this.#table.observeMetric(usage) || changed;
+      if (usage === undefined || usage.sessionId.length > MAX_ID_CHARS) continue;
+      if (usage.model !== undefined) usage.model = cut(usage.model);
+      changed = this.#table.observeMetric(usage) || changed;
     }
     if (changed) this.#changed();
     return ACCEPTED;
@@ -131,7 +135,8 @@ export class LiveMonitor implements OtlpSink {
     for (const s of spans) {
       this.stats.spans++;
       const signal = normalizeSpan(s);
-      if (signal !== undefined) changed = this.#apply({ signal, usage: undefined }) || changed;
+      const obs = signal === undefined ? undefined : boundObservation({ signal, usage: undefined });
+      if (obs !== undefined) changed = this.#apply(obs) || changed;
     }
     if (changed) this.#changed();
     return ACCEPTED;
@@ -143,7 +148,8 @@ export class LiveMonitor implements OtlpSink {
     const signal =
       tool === 'claude' ? claudeHookSignal(payload, now) : codexNotifySignal(payload, now);
     this.stats.hooks++;
-    if (signal !== undefined && this.#apply({ signal, usage: undefined })) this.#changed();
+    const obs = signal === undefined ? undefined : boundObservation({ signal, usage: undefined });
+    if (obs !== undefined && this.#apply(obs)) this.#changed();
   }
 
   /** The user has seen a finished turn. False when there is no such session. */
