@@ -118,9 +118,11 @@ test('cross-site forms and text/plain POSTs from another port change nothing', a
     }
   });
   await tab.goto(attackerUrl);
-  await tab.evaluate(() => (window as unknown as { fire(): Promise<void> }).fire());
+  await tab.evaluate(() => (globalThis as unknown as { fire(): Promise<void> }).fire());
   await tab.waitForTimeout(1500); // the form targets load in their frames
-  const results = await tab.evaluate(() => (window as unknown as { results: string[] }).results);
+  const results = await tab.evaluate(
+    () => (globalThis as unknown as { results: string[] }).results,
+  );
   assert.ok(results.includes('read blocked'), `the page could read: ${results.join('; ')}`);
   // The browser sent them (each answered 403), and none was taken.
   assert.ok(answered.length >= 10, `answers seen: ${answered.join(', ')}`);
