@@ -143,6 +143,10 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     maxConcurrentRequests: config.server.maxConcurrentRequests,
     maxInflightBytes: config.server.maxInflightBytes,
     requestTimeoutMs: config.server.requestTimeoutMs,
+    ledgerStatus: () => ({
+      writable: ledger.status.writable,
+      lastError: ledger.status.lastError ?? null,
+    }),
     usage: usageApi({
       store: () => ledger.reader(),
       liveSession: (id) => monitor.session(id),

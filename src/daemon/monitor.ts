@@ -58,6 +58,7 @@ type TransitionListener = (t: Transition) => void;
 type UsageListener = (events: UsageEvent[]) => void;
 
 const ACCEPTED: ExportOutcome = { kind: 'accepted', rejected: 0 };
+const LEDGER_RETRY_SECONDS = 5;
 
 export class LiveMonitor implements OtlpSink {
   readonly #table: SessionTable;
@@ -110,8 +111,20 @@ export class LiveMonitor implements OtlpSink {
       }
     }
     if (changed) this.#changed();
-    // Before the answer: what the exporter sees acknowledged is in the ledger.
-    if (usage !== undefined && this.#usageListener !== undefined) this.#usageListener(usage);
+    // Before the answer: what the exporter sees acknowledged is in the ledger. When the ledger
+    // cannot keep it (a full or read-only disk), the live sessions have it already and the
+    // exporter is asked to send the batch again later, when it can be kept.
+    if (usage !== undefined && this.#usageListener !== undefined) {
+      try {
+        this.#usageListener(usage);
+      } catch (err) {
+        return {
+          kind: 'overloaded',
+          retryAfterSeconds: LEDGER_RETRY_SECONDS,
+          message: `billed requests cannot be stored now (${(err as Error).message}); retry later`,
+        };
+      }
+    }
     return ACCEPTED;
   }
 

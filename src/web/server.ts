@@ -34,6 +34,8 @@ export interface WebServerOptions {
   usage?: (path: string) => UsageRoute | undefined;
   /** The built dashboard (index.html, assets/); default dist/web/ of the package. */
   dashboardDir?: string;
+  /** Whether the ledger can be written and its last problem, for GET /api/stats. */
+  ledgerStatus?: () => { writable: boolean; lastError: string | null };
   /** GET /metrics (the Prometheus text); absent when it is off. */
   metrics?: Scrape | undefined;
 }
@@ -128,6 +130,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         monitor: opts.monitor.stats,
         otlp_http: otlp.stats,
         stream: sse.stats(),
+        ...(opts.ledgerStatus !== undefined && { ledger: opts.ledgerStatus() }),
       });
     }
     const ack = /^\/api\/sessions\/([^/]+)\/ack$/.exec(path);
