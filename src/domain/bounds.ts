@@ -40,9 +40,10 @@ function boundUsage(u: UsageEvent): UsageEvent | undefined {
 
 /**
  * The observation with over-long names cut, and without a signal or billed request whose
- * session id (or key) is too long to be one; `undefined` when nothing is left.
+ * session id (or key) is too long to be one; `undefined` when that left nothing of it.
  */
 export function boundObservation(obs: Observation): Observation | undefined {
+  if (obs.signal === undefined && obs.usage === undefined) return obs; // known, says nothing
   const signal = obs.signal === undefined ? undefined : boundSignal(obs.signal);
   const usage = obs.usage === undefined ? undefined : boundUsage(obs.usage);
   if (signal === undefined && usage === undefined) return undefined;
