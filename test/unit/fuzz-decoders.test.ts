@@ -41,6 +41,24 @@ import { claudeCodeFormat } from '../../src/sources/claude-code/format.ts';
 import { codexFormat } from '../../src/sources/codex/format.ts';
 import { geminiCliFormat } from '../../src/sources/gemini-cli/format.ts';
 import type { LogFormat, ParsedLine } from '../../src/sources/types.ts';
+import type { FocusedWindow } from '../../src/sources/foreground/parse.ts';
+import {
+  parseHyprctl,
+  parseOsascript,
+  parseSwayTree,
+  parseWindowsForeground,
+  parseXpropActive,
+  parseXpropWindow,
+} from '../../src/sources/foreground/parse.ts';
+import {
+  parseCmdline,
+  parsePsDarwin,
+  parsePsLinux,
+  parseProcStat,
+  parseWin32Processes,
+  parseWslList,
+  splitWindowsCommandLine,
+} from '../../src/sources/processes/parse.ts';
 import { sqlite } from '../../src/store/sqlite/driver.ts';
 import {
   claudeHookPayload,
@@ -49,6 +67,7 @@ import {
   codexNotifyPayload,
   geminiLine,
   junk,
+  mostly,
   mutate,
   mutation,
   OTLP_JSON,
@@ -456,6 +475,78 @@ describe('config files', () => {
       }
     });
   });
+});
+
+describe('desktop and process tool output', () => {
+  // What swaymsg, hyprctl, xprop, osascript, PowerShell and ps print: read as text the tools
+  // wrote, so any JSON they hold may be of any shape. A parser returns a well-typed result or
+  // throws a SyntaxError for text that is not JSON at all; the source logs it once.
+  const window = (w: FocusedWindow | undefined) => {
+    if (w === undefined) return;
+    assert.equal(typeof w.className, 'string', JSON.stringify(w));
+    assert.ok(w.pid === undefined || (Number.isInteger(w.pid) && w.pid > 0), JSON.stringify(w));
+  };
+  const jsonish = fc.oneof(
+    fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
+    fc
+      .record(
+        {
+          focused: mostly(fc.boolean()),
+          pid: mostly(fc.integer()),
+          app_id: mostly(fc.string({ maxLength: 6 })),
+          class: mostly(fc.string({ maxLength: 6 })),
+          window_properties: mostly(fc.record({ class: mostly(fc.string({ maxLength: 6 })) })),
+          nodes: mostly(
+            fc.array(fc.record({ focused: mostly(fc.boolean()), pid: junk, app_id: junk }), {
+              maxLength: 3,
+            }),
+          ),
+          floating_nodes: junk,
+          p: junk,
+          c: mostly(fc.string({ maxLength: 20 })),
+          e: junk,
+          n: junk,
+        },
+        { requiredKeys: [] },
+      )
+      .map((o) => JSON.stringify(o)),
+    fc.string({ maxLength: 30 }),
+  );
+  const parsers: Array<[string, (text: string) => void]> = [
+    ['sway', (t) => window(parseSwayTree(t))],
+    ['hyprctl', (t) => window(parseHyprctl(t))],
+    ['xprop', (t) => void parseXpropActive(t)],
+    ['xprop window', (t) => window(parseXpropWindow(t))],
+    ['osascript', (t) => window(parseOsascript(t))],
+    ['windows foreground', (t) => window(parseWindowsForeground(t))],
+    [
+      'win32 processes',
+      (t) => {
+        for (const p of parseWin32Processes(t)) {
+          assert.ok(Number.isInteger(p.info.pid) && p.info.pid > 0);
+          assert.ok(p.info.argv.every((a) => typeof a === 'string'));
+          assert.ok(Number.isFinite(p.cpuSeconds));
+        }
+      },
+    ],
+    ['proc stat', (t) => void parseProcStat(t)],
+    ['cmdline', (t) => assert.ok(parseCmdline(t).every((a) => typeof a === 'string'))],
+    ['ps linux', (t) => void parsePsLinux(t, 'host')],
+    ['ps darwin', (t) => void parsePsDarwin(t, t)],
+    ['windows command line', (t) => void splitWindowsCommandLine(t)],
+    ['wsl list', (t) => void parseWslList(Buffer.from(t, 'utf16le'))],
+  ];
+  for (const [name, parse] of parsers) {
+    test(`${name}: a typed result, or a SyntaxError for text that is not JSON`, () => {
+      check(`tool-${name}`, jsonish, 800, (text) => {
+        try {
+          parse(text);
+        } catch (err) {
+          if (!(err instanceof SyntaxError)) throw err;
+        }
+      });
+    });
+  }
 });
 
 describe('what the properties found (kept as named cases)', () => {
