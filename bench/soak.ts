@@ -15,7 +15,8 @@
 
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AgentBuild, readMemory, startAgent, startWatch } from './lib/agent.ts';
+import { statSync } from 'node:fs';
+import { type AgentBuild, cpuSeconds, readMemory, startAgent, startWatch } from './lib/agent.ts';
 import { pacedLoad } from './lib/load.ts';
 import { fmt, int, machine, numberFlags, summarize } from './lib/stats.ts';
 
@@ -31,6 +32,9 @@ interface Minute {
   rssMb: number;
   privateMb: number;
   logLines: number;
+  /** Share of one core the agent used in the minute. */
+  agentCpu: number;
+  ledgerMb: number;
 }
 
 export async function runSoak(o: {
@@ -113,8 +117,19 @@ export async function runSoak(o: {
   const minutes: Minute[] = [];
   let errorsThisMinute = 0;
   const started = performance.now();
+  let cpuBefore = cpuSeconds(agent.pid);
+  const ledger = join(agent.home, 'data', 'ledger.sqlite');
   const sampler = setInterval(() => {
     const s = summarize(bucket);
+    const cpu = cpuSeconds(agent.pid);
+    const agentCpu = (cpu - cpuBefore) / 60;
+    cpuBefore = cpu;
+    let ledgerMb = 0;
+    try {
+      ledgerMb = statSync(ledger).size / 1048576;
+    } catch {
+      // not there yet
+    }
     bucket = [];
     const mem = readMemory(agent.pid);
     const row: Minute = {
@@ -127,6 +142,8 @@ export async function runSoak(o: {
       rssMb: mem.vmRss / 1024,
       privateMb: (mem.privateClean + mem.privateDirty) / 1024,
       logLines: logLinesThisMinute,
+      agentCpu,
+      ledgerMb,
     };
     errorsThisMinute = 0;
     logLinesThisMinute = 0;
@@ -134,7 +151,7 @@ export async function runSoak(o: {
     log(
       `  min ${String(row.minute).padStart(2)}: n=${int(row.n)} p50 ${fmt(row.p50)} p99 ${fmt(row.p99)} ` +
         `max ${fmt(row.max)} ms; errors ${row.errors}; RSS ${fmt(row.rssMb, 1)} MB, private ${fmt(row.privateMb, 1)} MB; ` +
-        `log lines ${row.logLines}`,
+        `log lines ${row.logLines}; agent CPU ${fmt(row.agentCpu * 100, 0)} %, ledger ${fmt(row.ledgerMb, 0)} MB`,
     );
   }, 60_000);
 
