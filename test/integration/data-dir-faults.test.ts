@@ -1,6 +1,7 @@
-// A data directory that turns read-only, and one that fills up, under the real agent: live
+// A data directory that is read-only, and one that fills up, under the real agent: live
 // sessions keep being served, the problem is named in the log, in GET /api/stats and by the
-// data directory check `doctor` shows, and once the directory is writable again the ledger
+// data directory check (src/ledger/data-dir.ts, for `doctor`), and once the directory is
+// writable again the ledger
 // catches up — the telemetry that was refused meanwhile is taken when it is sent again (as
 // exporters do), and the transcript lines written meanwhile are indexed.
 //
@@ -12,7 +13,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { dataDirProblems } from '../../src/ledger/data-dir.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { type Paths, resolvePaths } from '../../src/config/paths.ts';
