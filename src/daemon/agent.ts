@@ -12,6 +12,7 @@ import { startGrpcReceiver } from '../ingest/otlp/grpc.ts';
 import { createNotifier, notificationFor } from '../notify/index.ts';
 import { VERSION } from '../version.ts';
 import { localZoneName } from '../config/local-zone.ts';
+import { dataDirProblems } from '../ledger/data-dir.ts';
 import { activityApi } from '../web/api/activity-api.ts';
 import { usageApi } from '../web/api/usage-api.ts';
 import { startWebServer } from '../web/server.ts';
@@ -89,6 +90,8 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     log,
   });
   monitor.onUsage((events) => ledger.addUsage(events));
+  // A read-only or full data directory is said at start with what to do; the agent goes on.
+  for (const problem of dataDirProblems(opts.paths)) log(`ledger: ${problem}`);
   ledger.start();
   const activity = new ActivityService({
     config,

@@ -219,6 +219,10 @@ describe('data directory faults', () => {
     const s = await setUp(true);
     if (typeof s === 'string') return t.skip(s);
     const refused = billed('fault-read-only', 50).body;
+    assert.ok(
+      s.logs.some((l) => /^ledger: data directory .* is on a read-only file system/.test(l)),
+      'said at start',
+    );
     await duringFault(s, 'read-only', refused);
     mount('-o', 'remount,rw', s.dataDir);
     await afterFault(s, refused, 50 + 3 + 4);
