@@ -1,5 +1,6 @@
 // Where each AI tool keeps the user settings that `setup` edits and `doctor` reads: the
-// places the tools themselves look (CLAUDE_CONFIG_DIR, CODEX_HOME), else their defaults.
+// places the tools themselves look (CLAUDE_CONFIG_DIR, CODEX_HOME, GEMINI_CLI_HOME), else
+// their defaults.
 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ export function settingsFile(tool: SetupTool, env: NodeJS.ProcessEnv = process.e
     case 'codex':
       return join(env.CODEX_HOME || join(home, '.codex'), 'config.toml');
     case 'gemini':
-      return join(home, '.gemini', 'settings.json');
+      return join(env.GEMINI_CLI_HOME?.trim() || home, '.gemini', 'settings.json');
   }
 }
 

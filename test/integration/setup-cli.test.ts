@@ -28,7 +28,9 @@ plugins = false # hermetic
 `;
 const GEMINI = '{\n\t"general": { "disableAutoUpdate": true }\n}\n';
 
-function userHome(): { home: string; env: NodeJS.ProcessEnv; files: Record<string, string> } {
+type Files = { claude: string; codex: string; gemini: string };
+
+function userHome(): { home: string; env: NodeJS.ProcessEnv; files: Files } {
   const home = scratchHome('aio-setup-');
   const files = {
     claude: join(home, '.claude', 'settings.json'),
