@@ -12,6 +12,10 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { systemdWord } from '../../src/domain/service/files.ts';
 import { runCli, scratchHome } from '../support/cli.ts';
 
+// The parser's ordered output, walked freely by the assertions.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Node = Record<string, any>;
+
 const BIN = resolve(import.meta.dirname, '../../bin/ai-observer.js');
 
 function env(home: string): NodeJS.ProcessEnv {
@@ -73,13 +77,11 @@ describe('service files', () => {
     const doc = new XMLParser({ ignoreAttributes: false, preserveOrder: true }).parse(text);
     // A plist dict is key/value siblings in order: pair them up.
     const plist = doc.find((n: Record<string, unknown>) => 'plist' in n).plist;
-    const dict = plist.find((n: Record<string, unknown>) => 'dict' in n).dict as Array<
-      Record<string, any>
-    >;
-    const entries = new Map<string, Record<string, any>>();
+    const dict = plist.find((n: Record<string, unknown>) => 'dict' in n).dict as Node[];
+    const entries = new Map<string, Node>();
     for (let i = 0; i < dict.length; i += 2) entries.set(dict[i]!.key[0]['#text'], dict[i + 1]!);
     assert.equal(entries.get('Label')!.string[0]['#text'], 'dev.ai-observer.agent');
-    const args = entries.get('ProgramArguments')!.array.map((s: any) => s.string[0]['#text']);
+    const args = entries.get('ProgramArguments')!.array.map((s: Node) => s.string[0]['#text']);
     assert.deepEqual(args, [process.execPath, BIN, 'serve']);
     assert.ok('true' in entries.get('RunAtLoad')!);
     const keepAlive = entries.get('KeepAlive')!.dict;

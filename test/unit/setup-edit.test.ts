@@ -20,12 +20,16 @@ const target: SetupTarget = {
 };
 const HOOK = `'/opt/node 24/bin/node' /usr/lib/node_modules/ai-observer/bin/ai-observer.js hook claude`;
 
-function toml(text: string): Record<string, any> {
-  return JSON.parse(JSON.stringify(parseToml(text))) as Record<string, any>;
+// Parsed settings, walked freely by the assertions.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Doc = Record<string, any>;
+
+function toml(text: string): Doc {
+  return JSON.parse(JSON.stringify(parseToml(text))) as Doc;
 }
 
-function json(text: string): Record<string, any> {
-  return parseJsonSettings(text, 'x.json') as Record<string, any>;
+function json(text: string): Doc {
+  return parseJsonSettings(text, 'x.json') as Doc;
 }
 
 describe('Claude Code settings.json', () => {
