@@ -1,5 +1,5 @@
 // The agent's one HTTP port: OTLP/HTTP, hooks, the session API with its SSE stream, the
-// ledger's usage API, health.
+// ledger's usage API, health, and the web dashboard (static.ts).
 // Every route checks the Host header; telemetry and hook routes refuse browser pages.
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -14,6 +14,7 @@ import { HttpError, readBody } from './body.ts';
 import type { GuardOptions, GuardResult } from './guard.ts';
 import { checkHost, checkNoBrowser, checkToken } from './guard.ts';
 import { SseHub } from './sse.ts';
+import { DashboardFiles } from './static.ts';
 
 export interface WebServerOptions {
   host: string;
@@ -28,6 +29,8 @@ export interface WebServerOptions {
   maxInflightBytes: number;
   /** The ledger's usage routes (/api/summary, /api/usage, …) by path. */
   usage?: (path: string) => UsageRoute | undefined;
+  /** The built dashboard (index.html, assets/); default dist/web/ of the package. */
+  dashboardDir?: string;
 }
 
 export interface WebServer {
@@ -72,6 +75,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     maxInflightBytes: opts.maxInflightBytes,
   });
   const sse = new SseHub(opts.monitor);
+  const dashboard = new DashboardFiles(opts.dashboardDir);
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const host = checkHost(req, opts.guard);
@@ -91,6 +95,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const token = checkToken(req, opts.guard.token);
     if (!token.ok) return refuse(res, token);
 
+    if (DashboardFiles.owns(path)) return dashboard.handle(req, res, path);
     const signal = OTLP_PATHS[path];
     if (signal !== undefined) {
       if (req.method !== 'POST') return methodNotAllowed(req, res, 'POST');

@@ -1,7 +1,8 @@
 // The bundled CLI, as `npm install` builds it and users run it: built by scripts/build.ts into a
 // copy of the package, it finds its package.json and price table from its chunks, and a first
 // import large enough for the parse worker (dist/parse-worker.js; a worker that fails says so
-// on stderr) totals exactly what the corpus generator put in, with costs computed.
+// on stderr) totals exactly what the corpus generator put in, with costs computed; its agent
+// serves the web dashboard from dist/web/.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generateCorpus } from '../../bench/corpus/claude-corpus.ts';
 import { WORKER_MIN_BYTES } from '../../src/sources/files/indexer.ts';
-import { childEnv, scratchHome } from '../support/cli.ts';
+import { childEnv, scratchHome, startServe } from '../support/cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const NODE = process.execPath;
@@ -79,5 +80,31 @@ test('a first import on the bundle’s parse worker totals what the corpus holds
     );
   } finally {
     rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('the bundled agent serves the dashboard it was built with', async () => {
+  const home = scratchHome('aio-bundle-web-');
+  const served = await startServe(
+    { AI_OBSERVER_HOME: home },
+    ['--no-grpc'],
+    join(pkg, 'bin', 'ai-observer.js'),
+  );
+  try {
+    const page = await fetch(`${served.url}/`);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.equal(html, readFileSync(join(pkg, 'dist', 'web', 'index.html'), 'utf8'));
+    const assets = [...html.matchAll(/\/assets\/([\w.-]+)/g)].map((m) => m[1]!);
+    assert.equal(assets.length, 2, 'a script and a stylesheet');
+    for (const name of assets) {
+      const res = await fetch(`${served.url}/assets/${name}`);
+      assert.equal(res.status, 200, name);
+      assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+      const body = Buffer.from(await res.arrayBuffer());
+      assert.deepEqual(body, readFileSync(join(pkg, 'dist', 'web', 'assets', name)));
+    }
+  } finally {
+    await served.stop();
   }
 });

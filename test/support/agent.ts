@@ -20,6 +20,7 @@ export async function startTestServer(
     sink?: OtlpSink;
     timings?: Partial<SessionTimings>;
     token?: string;
+    dashboardDir?: string;
   } = {},
 ): Promise<TestServer> {
   const monitor = new LiveMonitor({
@@ -36,6 +37,7 @@ export async function startTestServer(
     maxBodyBytes: opts.maxBodyBytes ?? 20 * 1024 * 1024,
     maxConcurrentRequests: opts.maxConcurrentRequests ?? 64,
     maxInflightBytes: opts.maxInflightBytes ?? 256 * 1024 * 1024,
+    ...(opts.dashboardDir !== undefined ? { dashboardDir: opts.dashboardDir } : {}),
   });
   return {
     monitor,

@@ -80,11 +80,18 @@ export interface Served {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `ai-observer serve` on free ports; resolves once it says where it listens. */
-export function startServe(env: NodeJS.ProcessEnv, extraArgs: string[] = []): Promise<Served> {
+/**
+ * `ai-observer serve` on free ports; resolves once it says where it listens. `entry`: another
+ * build's entry point (e.g. a bundled package's bin/ai-observer.js).
+ */
+export function startServe(
+  env: NodeJS.ProcessEnv,
+  extraArgs: string[] = [],
+  entry = MAIN,
+): Promise<Served> {
   const proc = spawn(
     process.execPath,
-    [MAIN, 'serve', '--port', '0', '--grpc-port', '0', ...extraArgs],
+    [entry, 'serve', '--port', '0', '--grpc-port', '0', ...extraArgs],
     { env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let err = '';
