@@ -1,9 +1,15 @@
-// Reads the config layers: shipped defaults ← config.yaml ← environment.
+// Reads the config layers: shipped defaults ← config.yaml ← OTEL_* ← AI_OBSERVER_* ← flags.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Config, Layered } from './schema.ts';
-import { buildConfig, ConfigError, flattenDocument, fromEnvironment } from './schema.ts';
+import {
+  buildConfig,
+  ConfigError,
+  flattenDocument,
+  fromEnvironment,
+  fromOtelEnvironment,
+} from './schema.ts';
 
 /** `flags` is the top layer: command-line options, above the file and the environment. */
 export function loadConfig(
@@ -31,5 +37,10 @@ export function loadConfig(
       throw new ConfigError(`invalid YAML in ${path}: ${(err as Error).message.split('\n')[0]}`);
     }
   }
-  return buildConfig([flattenDocument(doc, path), fromEnvironment(env), flags]);
+  return buildConfig([
+    flattenDocument(doc, path),
+    fromOtelEnvironment(env),
+    fromEnvironment(env),
+    flags,
+  ]);
 }

@@ -58,6 +58,37 @@ export interface Config {
     /** IANA time zone for days, weeks and months; empty: the system's. */
     timezone: string;
   };
+  export: {
+    /** Whether `GET /metrics` answers in the Prometheus text format. */
+    prometheus: boolean;
+    /** How often metrics are pushed over OTLP. */
+    intervalMs: number;
+    /** Metric labels that may be exported (comma-separated); others are summed away. */
+    labels: string[];
+    /** Per-session token and cost series (label `session_id`) for recent sessions. */
+    perSession: boolean;
+    /** Resource attribute `deployment.environment`. */
+    environment: string;
+    /** Resource attribute `host.name`; empty: the system's host name. */
+    hostName: string;
+    otlp: {
+      /** Collector address; empty: no OTLP push. */
+      endpoint: string;
+      /** Where the endpoint came from (a config file, an environment variable), for messages. */
+      endpointOrigin: string;
+      protocol: 'grpc' | 'http/protobuf' | 'http/json';
+      /** Sent as `Authorization: Bearer <token>`. */
+      token: string;
+      /** Extra headers, `key=value` pairs separated by commas (the OTEL_* format). */
+      headers: string;
+      /** `auto`: TLS when the endpoint says https:// or names no scheme (gRPC). */
+      tls: 'auto' | 'on' | 'off';
+      /** PEM file of the certificate authority to trust; empty: the system's. */
+      ca: string;
+      compression: 'gzip' | 'none';
+      timeoutMs: number;
+    };
+  };
 }
 
 type Kind = 'int' | 'bool' | 'string' | 'duration' | 'bytes' | 'mapping';
@@ -66,6 +97,8 @@ interface KeySpec {
   kind: Kind;
   min?: number;
   max?: number;
+  /** For strings: the only values allowed. */
+  oneOf?: readonly string[];
 }
 
 /** Every key by its dotted path as users write it (durations without the `Ms`). */
@@ -99,7 +132,33 @@ export const SCHEMA: Record<string, KeySpec> = {
   'pricing.url': { kind: 'string' },
   'pricing.overrides': { kind: 'mapping' },
   'report.timezone': { kind: 'string' },
+  'export.prometheus': { kind: 'bool' },
+  'export.interval': { kind: 'duration', min: 1000, max: 3_600_000 },
+  'export.labels': { kind: 'string' },
+  'export.perSession': { kind: 'bool' },
+  'export.environment': { kind: 'string' },
+  'export.hostName': { kind: 'string' },
+  'export.otlp.endpoint': { kind: 'string' },
+  'export.otlp.protocol': { kind: 'string', oneOf: ['grpc', 'http/protobuf', 'http/json'] },
+  'export.otlp.token': { kind: 'string' },
+  'export.otlp.headers': { kind: 'string' },
+  'export.otlp.tls': { kind: 'string', oneOf: ['auto', 'on', 'off'] },
+  'export.otlp.ca': { kind: 'string' },
+  'export.otlp.compression': { kind: 'string', oneOf: ['gzip', 'none'] },
+  'export.otlp.timeout': { kind: 'duration', min: 1000, max: 600_000 },
 };
+
+/** Labels the exported metrics may carry (DESIGN.md §6: no session ids, paths or prompts). */
+export const EXPORT_LABELS: readonly string[] = [
+  'tool',
+  'model',
+  'state',
+  'cost_basis',
+  'app',
+  'domain',
+  'category',
+  'source',
+];
 
 export const DEFAULTS: Record<string, unknown> = {
   'server.host': '127.0.0.1',
@@ -132,6 +191,20 @@ export const DEFAULTS: Record<string, unknown> = {
     'https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json',
   'pricing.overrides': {},
   'report.timezone': '',
+  'export.prometheus': true,
+  'export.interval': '15s',
+  'export.labels': EXPORT_LABELS.join(','),
+  'export.perSession': false,
+  'export.environment': 'personal',
+  'export.hostName': '',
+  'export.otlp.endpoint': '',
+  'export.otlp.protocol': 'grpc',
+  'export.otlp.token': '',
+  'export.otlp.headers': '',
+  'export.otlp.tls': 'auto',
+  'export.otlp.ca': '',
+  'export.otlp.compression': 'gzip',
+  'export.otlp.timeout': '10s',
 };
 
 export class ConfigError extends Error {
@@ -180,10 +253,14 @@ function parseValue(
         return value as Record<string, unknown>;
       }
       return bad('a mapping');
-    case 'string':
-      if (typeof value === 'string') return value;
-      if (typeof value === 'number') return String(value);
-      return bad('a string');
+    case 'string': {
+      const text = typeof value === 'number' ? String(value) : value;
+      if (typeof text !== 'string') return bad('a string');
+      if (spec.oneOf !== undefined && !spec.oneOf.includes(text)) {
+        return bad(`one of ${spec.oneOf.join(', ')}`);
+      }
+      return text;
+    }
     case 'int': {
       const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
       if (typeof n !== 'number' || !Number.isInteger(n)) return bad('an integer');
@@ -286,6 +363,25 @@ export function buildConfig(layers: Array<Record<string, Layered>>): Config {
     report: {
       timezone: val('report.timezone') as string,
     },
+    export: {
+      prometheus: val('export.prometheus') as boolean,
+      intervalMs: val('export.interval') as number,
+      labels: exportLabels(val('export.labels') as string, merged['export.labels']!.origin),
+      perSession: val('export.perSession') as boolean,
+      environment: val('export.environment') as string,
+      hostName: val('export.hostName') as string,
+      otlp: {
+        endpoint: (val('export.otlp.endpoint') as string).trim(),
+        endpointOrigin: merged['export.otlp.endpoint']!.origin,
+        protocol: val('export.otlp.protocol') as Config['export']['otlp']['protocol'],
+        token: val('export.otlp.token') as string,
+        headers: val('export.otlp.headers') as string,
+        tls: val('export.otlp.tls') as Config['export']['otlp']['tls'],
+        ca: val('export.otlp.ca') as string,
+        compression: val('export.otlp.compression') as Config['export']['otlp']['compression'],
+        timeoutMs: val('export.otlp.timeout') as number,
+      },
+    },
   };
   if (cfg.report.timezone !== '' && !validTimeZone(cfg.report.timezone)) {
     throw new ConfigError(
@@ -308,20 +404,91 @@ export function buildConfig(layers: Array<Record<string, Layered>>): Config {
   return cfg;
 }
 
-/** Flattens a parsed YAML document into dotted keys; nested objects only two levels deep. */
+/** The export label allowlist: known names only, so a typo is an error and not a silent drop. */
+function exportLabels(text: string, origin: string): string[] {
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const name of names) {
+    if (!EXPORT_LABELS.includes(name)) {
+      throw new ConfigError(
+        `invalid config export.labels (from ${origin}): unknown label ${JSON.stringify(name)}; use some of ${EXPORT_LABELS.join(', ')}`,
+      );
+    }
+  }
+  return names;
+}
+
+/** Whether some key lives under this dotted path (then a mapping there is a subsection). */
+function isSubsection(path: string): boolean {
+  if (path in SCHEMA) return false;
+  return Object.keys(SCHEMA).some((k) => k.startsWith(`${path}.`));
+}
+
+/**
+ * Flattens a parsed YAML document into dotted keys: sections of keys, and subsections where
+ * the schema has them (`export: { otlp: { endpoint } }` → `export.otlp.endpoint`).
+ */
 export function flattenDocument(doc: unknown, origin: string): Record<string, Layered> {
   const out: Record<string, Layered> = {};
   if (doc === null || doc === undefined) return out;
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new ConfigError(`invalid config file ${origin}: expected a mapping of sections`);
   }
-  for (const [section, body] of Object.entries(doc as Record<string, unknown>)) {
+  const walk = (path: string, body: unknown): void => {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new ConfigError(`invalid config ${section} (from ${origin}): expected a mapping`);
+      throw new ConfigError(`invalid config ${path} (from ${origin}): expected a mapping`);
     }
     for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-      out[`${section}.${key}`] = { value, origin };
+      const full = `${path}.${key}`;
+      if (isSubsection(full)) walk(full, value);
+      else out[full] = { value, origin };
     }
+  };
+  for (const [section, body] of Object.entries(doc as Record<string, unknown>)) {
+    walk(section, body);
+  }
+  return out;
+}
+
+/**
+ * The OpenTelemetry variables that configure the push, lowest first: the standard
+ * `OTEL_EXPORTER_OTLP_*` (a metrics-specific one over the general one), then the original
+ * design's `OTEL_ENDPOINT` and `OTEL_BEARER_TOKEN`. `AI_OBSERVER_*` variables are above both.
+ */
+const OTEL_VARIABLES: ReadonlyArray<[string, string, (v: string) => unknown]> = [
+  ['OTEL_EXPORTER_OTLP_ENDPOINT', 'export.otlp.endpoint', (v) => v],
+  ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', 'export.otlp.endpoint', (v) => v],
+  ['OTEL_EXPORTER_OTLP_PROTOCOL', 'export.otlp.protocol', (v) => v],
+  ['OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', 'export.otlp.protocol', (v) => v],
+  ['OTEL_EXPORTER_OTLP_HEADERS', 'export.otlp.headers', (v) => v],
+  ['OTEL_EXPORTER_OTLP_METRICS_HEADERS', 'export.otlp.headers', (v) => v],
+  ['OTEL_EXPORTER_OTLP_CERTIFICATE', 'export.otlp.ca', (v) => v],
+  ['OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE', 'export.otlp.ca', (v) => v],
+  // The standard says true means plain text; anything else leaves TLS to the endpoint's scheme.
+  ['OTEL_EXPORTER_OTLP_INSECURE', 'export.otlp.tls', (v) => (isTrue(v) ? 'off' : 'auto')],
+  ['OTEL_EXPORTER_OTLP_METRICS_INSECURE', 'export.otlp.tls', (v) => (isTrue(v) ? 'off' : 'auto')],
+  ['OTEL_EXPORTER_OTLP_COMPRESSION', 'export.otlp.compression', (v) => v],
+  ['OTEL_EXPORTER_OTLP_METRICS_COMPRESSION', 'export.otlp.compression', (v) => v],
+  // Milliseconds in the standard.
+  ['OTEL_EXPORTER_OTLP_TIMEOUT', 'export.otlp.timeout', (v) => `${v.trim()}ms`],
+  ['OTEL_EXPORTER_OTLP_METRICS_TIMEOUT', 'export.otlp.timeout', (v) => `${v.trim()}ms`],
+  ['OTEL_ENDPOINT', 'export.otlp.endpoint', (v) => v],
+  ['OTEL_BEARER_TOKEN', 'export.otlp.token', (v) => v],
+];
+
+function isTrue(v: string): boolean {
+  return v.trim().toLowerCase() === 'true';
+}
+
+/** The OTEL_* variables as a config layer (below the AI_OBSERVER_* one). Empty ones are unset. */
+export function fromOtelEnvironment(env: NodeJS.ProcessEnv): Record<string, Layered> {
+  const out: Record<string, Layered> = {};
+  for (const [name, key, convert] of OTEL_VARIABLES) {
+    const value = env[name];
+    if (value === undefined || value.trim() === '') continue;
+    out[key] = { value: convert(value), origin: `environment ${name}` };
   }
   return out;
 }

@@ -1,9 +1,12 @@
 // The composition root: config in, a running agent out (monitor, HTTP port, gRPC port,
-// notifications, snapshot file), and one idempotent close.
+// notifications, snapshot file, metrics export), and one idempotent close.
 
 import type { Paths } from '../config/paths.ts';
-import type { Config } from '../config/schema.ts';
+import { type Config, ConfigError } from '../config/schema.ts';
 import type { Transition } from '../domain/sessions.ts';
+import type { ActivitySource } from '../export/activity-source.ts';
+import { MetricsExport } from '../export/metrics-export.ts';
+import { OtlpTargetError } from '../export/otlp-target.ts';
 import { startGrpcReceiver } from '../ingest/otlp/grpc.ts';
 import { createNotifier, notificationFor } from '../notify/index.ts';
 import { VERSION } from '../version.ts';
@@ -19,11 +22,14 @@ export interface AgentOptions {
   paths: Paths;
   env?: NodeJS.ProcessEnv;
   log: (line: string) => void;
+  /** The workstation-activity store, for the `ai.app.*`, `ai.cli.*`, `ai.browser.*` metrics. */
+  activity?: ActivitySource | undefined;
 }
 
 export interface Agent {
   monitor: LiveMonitor;
   ledger: LedgerService;
+  metrics: MetricsExport;
   httpPort: number;
   grpcPort: number | undefined;
   close(): Promise<void>;
@@ -78,6 +84,25 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   monitor.onUsage((events) => ledger.addUsage(events));
   ledger.start();
 
+  let metrics: MetricsExport;
+  try {
+    metrics = new MetricsExport({
+      config: config.export,
+      dataDir: opts.paths.dataDir,
+      version: VERSION,
+      ledger: () => ledger.store,
+      sessions: () => monitor.snapshot().message.sessions,
+      activity: opts.activity,
+      log,
+    });
+  } catch (err) {
+    monitor.close();
+    await ledger.close();
+    if (err instanceof OtlpTargetError) throw new ConfigError(err.message);
+    throw err;
+  }
+  monitor.onTransition((t) => metrics.transition(t));
+
   const snapshotPath = config.snapshot.path || opts.paths.snapshotFile;
   let logged = false;
   const snapshot = config.snapshot.enabled
@@ -106,9 +131,11 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
       liveSession: (id) => monitor.session(id),
       zone: config.report.timezone || localZoneName(opts.env ?? process.env),
     }),
+    metrics: config.export.prometheus ? () => metrics.scrape() : undefined,
   }).catch(async (err: NodeJS.ErrnoException) => {
     monitor.close();
     await ledger.close();
+    await metrics.close();
     throw new Error(
       `cannot listen on ${config.server.host}:${config.server.port}: ${err.code ?? err.message}`,
     );
@@ -128,21 +155,38 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
       await web.close();
       monitor.close();
       await ledger.close();
+      await metrics.close();
       throw new Error(
         `cannot listen for OTLP/gRPC on ${config.server.host}:${config.server.grpcPort}: ${(err as Error).message}`,
       );
     }
   }
 
+  try {
+    await metrics.start(
+      config.server.host,
+      [web.port, grpc?.port].filter((p) => p !== undefined),
+    );
+  } catch (err) {
+    await Promise.allSettled([web.close(), grpc?.close()]);
+    monitor.close();
+    await ledger.close();
+    await metrics.close();
+    throw err;
+  }
+
   let closing: Promise<void> | undefined;
   return {
     monitor,
     ledger,
+    metrics,
     httpPort: web.port,
     grpcPort: grpc?.port,
     close() {
       closing ??= (async () => {
         await Promise.allSettled([web.close(), grpc?.close()]);
+        // Before the ledger closes: the last push reads its totals.
+        await metrics.close();
         monitor.close();
         await ledger.close();
         await notifier.close();

@@ -65,6 +65,11 @@ export class LedgerService {
     this.#tryAcquire();
   }
 
+  /** The ledger while this process is its writer (the metrics export reads its totals). */
+  get store(): LedgerStore | undefined {
+    return this.#writer?.store;
+  }
+
   #tryAcquire(): void {
     if (this.#closed) return;
     try {

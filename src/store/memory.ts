@@ -24,6 +24,7 @@ export class MemoryLedger implements LedgerStore {
   readonly #aliases = new Map<string, string>();
   readonly #cursors = new Map<string, Cursor>();
   #priceId: string | undefined;
+  #usageVersion = 0;
 
   mergeUsage(events: readonly UsageEvent[]): MergeResult {
     const result: MergeResult = { added: 0, updated: 0, unchanged: 0 };
@@ -43,7 +44,12 @@ export class MemoryLedger implements LedgerStore {
       if (merged.key !== e.key) this.#aliases.set(e.key, merged.key);
       result.updated++;
     }
+    if (result.added + result.updated > 0) this.#usageVersion++;
     return result;
+  }
+
+  usageVersion(): number {
+    return this.#usageVersion;
   }
 
   #find(e: UsageEvent): UsageEvent | undefined {
@@ -179,6 +185,7 @@ export class MemoryLedger implements LedgerStore {
       }
     }
     this.#priceId = priceId;
+    if (changed > 0) this.#usageVersion++;
     return changed;
   }
 

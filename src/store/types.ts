@@ -100,5 +100,11 @@ export interface LedgerStore {
   reprice(priceId: string, price: (e: UsageEvent) => UsageEvent): number;
   /** The id of the price table the computed costs come from. */
   priceId(): string | undefined;
+  /**
+   * A number that moves whenever usage stored through this store changes (a merge that adds
+   * or updates, a re-pricing that changes a cost); replays leave it. Reading it is free: the
+   * metrics export sums the ledger again only when it moved.
+   */
+  usageVersion(): number;
   close(): void;
 }

@@ -13,6 +13,7 @@ import type { UsageRoute } from './api/usage-api.ts';
 import { HttpError, readBody } from './body.ts';
 import type { GuardOptions, GuardResult } from './guard.ts';
 import { checkHost, checkNoBrowser, checkToken } from './guard.ts';
+import { type Scrape, serveMetrics } from './metrics-route.ts';
 import { SseHub } from './sse.ts';
 import { DashboardFiles } from './static.ts';
 
@@ -31,6 +32,8 @@ export interface WebServerOptions {
   usage?: (path: string) => UsageRoute | undefined;
   /** The built dashboard (index.html, assets/); default dist/web/ of the package. */
   dashboardDir?: string;
+  /** GET /metrics (the Prometheus text); absent when it is off. */
+  metrics?: Scrape | undefined;
 }
 
 export interface WebServer {
@@ -103,6 +106,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       if (!browser.ok) return refuse(res, browser);
       return otlp.handle(req, res, signal);
     }
+    if (path === '/metrics') return serveMetrics(req, res, opts.metrics);
     if (path === '/api/sessions') {
       if (req.method !== 'GET') return methodNotAllowed(req, res, 'GET');
       const snap = opts.monitor.snapshot();

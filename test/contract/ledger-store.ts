@@ -112,6 +112,24 @@ export function ledgerContract(name: string, open: () => LedgerStore): void {
     assert.deepEqual(s.rollup({}, ['bucket', 'model']), before);
   });
 
+  withStore('the usage version moves with every change, and only then', (s) => {
+    const v0 = s.usageVersion();
+    s.mergeUsage([usage({ key: 'a' })]);
+    const v1 = s.usageVersion();
+    assert.notEqual(v1, v0, 'an added event');
+    s.mergeUsage([usage({ key: 'a' })]);
+    s.commitFiles([], []);
+    assert.equal(s.usageVersion(), v1, 'a replay and an empty commit');
+    s.mergeUsage([usage({ key: 'a', tokens: tokens({ input: 100, output: 99 }) })]);
+    const v2 = s.usageVersion();
+    assert.notEqual(v2, v1, 'a fuller record');
+    s.reprice('p1', (e) => ({ ...e, costUsd: 1, costBasis: 'computed' }));
+    const v3 = s.usageVersion();
+    assert.notEqual(v3, v2, 'a new price');
+    s.reprice('p2', (e) => ({ ...e, costUsd: 1, costBasis: 'computed' }));
+    assert.equal(s.usageVersion(), v3, 'a price table that changes no cost');
+  });
+
   withStore('a streamed response keeps its fullest line, in either order', (s) => {
     s.mergeUsage([usage({ key: 'r1', tokens: tokens({ input: 100, output: 3 }) })]);
     assert.deepEqual(

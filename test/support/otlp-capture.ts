@@ -21,7 +21,13 @@
  */
 
 import type { EventEmitter } from 'node:events';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
@@ -64,6 +70,10 @@ export interface OtlpCaptureOptions {
   grpc?: boolean;
   /** Override the HTTP status for a request (e.g. 503 to test retries). */
   respond?: (req: CapturedRequest) => number | undefined;
+  /** Listen on this port (a sink coming back where it was); 0 or absent: a free one. */
+  port?: number;
+  /** Serve TLS (https, or gRPC over TLS) with this PEM certificate and key. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export function jsonBody(req: CapturedRequest): unknown {
@@ -109,12 +119,12 @@ function makeWaiters(requests: CapturedRequest[]) {
 }
 
 export async function startOtlpCapture(options: OtlpCaptureOptions = {}): Promise<OtlpCapture> {
-  return options.grpc ? startGrpc() : startHttp(options);
+  return options.grpc ? startGrpc(options.port ?? 0, options.tls) : startHttp(options);
 }
 
 async function startHttp(options: OtlpCaptureOptions): Promise<OtlpCapture> {
   const requests: CapturedRequest[] = [];
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -158,14 +168,16 @@ async function startHttp(options: OtlpCaptureOptions): Promise<OtlpCapture> {
         res.end();
       }
     });
-  });
+  };
+  const server =
+    options.tls === undefined ? createServer(handler) : createTlsServer(options.tls, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     port,
     transport: 'http',
     requests,
@@ -184,7 +196,7 @@ const GRPC_SERVICES: Array<[string, OtlpSignalName]> = [
   ['/opentelemetry.proto.collector.trace.v1.TraceService/Export', 'traces'],
 ];
 
-async function startGrpc(): Promise<OtlpCapture> {
+async function startGrpc(listenPort: number, tls: OtlpCaptureOptions['tls']): Promise<OtlpCapture> {
   const requests: CapturedRequest[] = [];
   const server = new grpc.Server();
   // grpc-js strips `grpc-encoding` and `content-type` from the metadata it hands to handlers;
@@ -226,7 +238,11 @@ async function startGrpc(): Promise<OtlpCapture> {
     server.addService(definition, { Export: handler });
   }
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
+    const credentials =
+      tls === undefined
+        ? grpc.ServerCredentials.createInsecure()
+        : grpc.ServerCredentials.createSsl(null, [{ private_key: tls.key, cert_chain: tls.cert }]);
+    server.bindAsync(`127.0.0.1:${listenPort}`, credentials, (err, p) =>
       err ? reject(err) : resolve(p),
     );
   });
@@ -242,7 +258,7 @@ async function startGrpc(): Promise<OtlpCapture> {
     });
   }
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     port,
     transport: 'grpc',
     requests,

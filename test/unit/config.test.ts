@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/load.ts';
 import { resolvePaths } from '../../src/config/paths.ts';
-import { ConfigError } from '../../src/config/schema.ts';
+import { ConfigError, EXPORT_LABELS } from '../../src/config/schema.ts';
 import { scratchHome } from '../support/cli.ts';
 
 function withFile(text: string): string {
@@ -105,4 +105,102 @@ test('AI_OBSERVER_HOME moves every path', () => {
   const xdg = resolvePaths({ HOME: '/h', XDG_RUNTIME_DIR: '/run/user/1' }, 'linux');
   assert.equal(xdg.configFile, '/h/.config/ai-observer/config.yaml');
   assert.equal(xdg.snapshotFile, '/run/user/1/ai-observer/sessions.json');
+});
+
+describe('export keys', () => {
+  test('defaults: GET /metrics on, no push, every allowed label, 15 s', () => {
+    const c = loadConfig('/none', {}).export;
+    assert.equal(c.prometheus, true);
+    assert.equal(c.otlp.endpoint, '');
+    assert.equal(c.otlp.protocol, 'grpc');
+    assert.equal(c.intervalMs, 15_000);
+    assert.deepEqual(c.labels, [...EXPORT_LABELS]);
+    assert.equal(c.perSession, false);
+  });
+
+  test('the otlp subsection nests in YAML and flattens in the environment', () => {
+    const file = withFile(
+      'export:\n  interval: 30s\n  otlp:\n    endpoint: https://c.example.com:4317\n    token: t1\n    tls: on\n',
+    );
+    const c = loadConfig(file, { AI_OBSERVER_EXPORT_OTLP_PROTOCOL: 'http/protobuf' }).export;
+    assert.equal(c.intervalMs, 30_000);
+    assert.equal(c.otlp.endpoint, 'https://c.example.com:4317');
+    assert.equal(c.otlp.endpointOrigin, file);
+    assert.equal(c.otlp.token, 't1');
+    assert.equal(c.otlp.tls, 'on');
+    assert.equal(c.otlp.protocol, 'http/protobuf');
+  });
+
+  test('OTEL_* variables: metrics-specific over general, the seed names over both, AI_OBSERVER_* over all', () => {
+    const file = withFile('export:\n  otlp:\n    endpoint: http://from-file:4317\n');
+    const env: Record<string, string> = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://general:4317',
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://metrics:4317',
+    };
+    assert.equal(loadConfig(file, env).export.otlp.endpoint, 'http://metrics:4317');
+    assert.equal(
+      loadConfig(file, env).export.otlp.endpointOrigin,
+      'environment OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+    );
+    env.OTEL_ENDPOINT = 'http://seed:4317';
+    assert.equal(loadConfig(file, env).export.otlp.endpoint, 'http://seed:4317');
+    env.AI_OBSERVER_EXPORT_OTLP_ENDPOINT = 'http://ours:4317';
+    assert.equal(loadConfig(file, env).export.otlp.endpoint, 'http://ours:4317');
+    // An empty variable is unset.
+    assert.equal(
+      loadConfig(file, { OTEL_EXPORTER_OTLP_ENDPOINT: ' ' }).export.otlp.endpoint,
+      'http://from-file:4317',
+    );
+  });
+
+  test('the other standard variables and OTEL_BEARER_TOKEN', () => {
+    const c = loadConfig('/none', {
+      OTEL_BEARER_TOKEN: 'sekret',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-a=1',
+      OTEL_EXPORTER_OTLP_CERTIFICATE: '/etc/ca.pem',
+      OTEL_EXPORTER_OTLP_INSECURE: 'true',
+      OTEL_EXPORTER_OTLP_COMPRESSION: 'none',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '2500',
+    }).export.otlp;
+    assert.deepEqual(
+      [c.token, c.protocol, c.headers, c.ca, c.tls, c.compression, c.timeoutMs],
+      ['sekret', 'http/json', 'x-a=1', '/etc/ca.pem', 'off', 'none', 2500],
+    );
+    assert.equal(
+      loadConfig('/none', { OTEL_EXPORTER_OTLP_INSECURE: 'false' }).export.otlp.tls,
+      'auto',
+    );
+  });
+
+  const bad: Array<[string, Record<string, string>, RegExp]> = [
+    [
+      '',
+      { OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift' },
+      /export\.otlp\.protocol \(from environment OTEL_EXPORTER_OTLP_PROTOCOL\): expected one of grpc, http\/protobuf, http\/json/,
+    ],
+    [
+      '',
+      { OTEL_EXPORTER_OTLP_TIMEOUT: 'soon' },
+      /export\.otlp\.timeout .*OTEL_EXPORTER_OTLP_TIMEOUT/,
+    ],
+    ['export:\n  otlp:\n    tls: maybe\n', {}, /export\.otlp\.tls .*one of auto, on, off/],
+    ['export:\n  labels: tool,session_id\n', {}, /export\.labels .*unknown label "session_id"/],
+    ['export:\n  interval: 100ms\n', {}, /export\.interval .*at least 1000/],
+    ['export:\n  otlp:\n    bogus: 1\n', {}, /unknown config key export\.otlp\.bogus/],
+    ['export:\n  otlp: 5\n', {}, /export\.otlp .*expected a mapping/],
+  ];
+  for (const [text, env, message] of bad) {
+    test(`rejects ${JSON.stringify(text || env)}`, () => {
+      assert.throws(
+        () => loadConfig(withFile(text), env),
+        (err: Error) => err instanceof ConfigError && message.test(err.message),
+      );
+    });
+  }
+
+  test('a narrower label allowlist', () => {
+    const c = loadConfig(withFile('export:\n  labels: " tool , cost_basis"\n'), {});
+    assert.deepEqual(c.export.labels, ['tool', 'cost_basis']);
+  });
 });

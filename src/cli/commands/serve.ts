@@ -69,5 +69,8 @@ export async function serve(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await agent.close();
+  // Everything is closed and saved. A library's timer (the OTLP exporter's back-off before
+  // retrying a collector that is down) must not keep a stopped agent alive for seconds.
+  setTimeout(() => process.exit(), 200).unref();
   return 0;
 }

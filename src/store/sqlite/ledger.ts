@@ -279,6 +279,7 @@ export class SqliteLedger implements LedgerStore {
   readonly #db: Database;
   readonly #stmts = new Map<string, Statement>();
   readonly #zone: SqliteLedgerOptions['zone'];
+  #usageVersion = 0;
 
   constructor(file: string, opts: SqliteLedgerOptions = {}) {
     this.file = file;
@@ -479,6 +480,7 @@ export class SqliteLedger implements LedgerStore {
 
   #applyRollup(deltas: RollupDeltas): void {
     if (deltas.size === 0) return;
+    this.#usageVersion++;
     this.#upsertSums('usage_rollup', deltas.values());
     this.#upsertSums(
       'usage_hourly',
@@ -879,10 +881,17 @@ export class SqliteLedger implements LedgerStore {
         update.run(cost, basis, id);
         changed++;
       }
-      if (changed > 0) this.#rebuildRollup();
+      if (changed > 0) {
+        this.#rebuildRollup();
+        this.#usageVersion++;
+      }
       this.#stmt("INSERT OR REPLACE INTO meta (key, value) VALUES ('price_id', ?)").run(priceId);
       return changed;
     });
+  }
+
+  usageVersion(): number {
+    return this.#usageVersion;
   }
 
   #rebuildRollup(): void {
