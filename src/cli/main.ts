@@ -2,6 +2,7 @@
 // ai-observer's command line: one file per command under commands/.
 
 import { ConfigError } from '../config/schema.ts';
+import { CatalogError } from '../domain/activity/catalog.ts';
 import { VERSION } from '../version.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -17,6 +18,8 @@ Commands:
   ack <session>    mark a finished session as seen
   report daily|weekly|monthly|session|blocks|models
                    what the AI tools used and cost, from the usage ledger
+  report apps|sites|tools
+                   time with AI apps, sites and CLIs, and AI commands typed
   statusline       Claude Code's status line: model, session, today, 5-hour block
   setup claude|codex|gemini|all [--dry-run] [--undo]
                    point the AI tools' settings at the agent (telemetry, hooks, status line)
@@ -65,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
     const command = await load();
     return await command(rest);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof UsageError) {
+    if (err instanceof ConfigError || err instanceof CatalogError || err instanceof UsageError) {
       process.stderr.write(`ai-observer: ${err.message}\n`);
       return 2;
     }

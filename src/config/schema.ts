@@ -89,6 +89,26 @@ export interface Config {
       timeoutMs: number;
     };
   };
+  activity: {
+    /** Whether the agent watches AI apps, CLIs, sites and shell commands at all. */
+    enabled: boolean;
+    processes: boolean;
+    processIntervalMs: number;
+    foreground: boolean;
+    foregroundIntervalMs: number;
+    browserHistory: boolean;
+    historyIntervalMs: number;
+    shellHistory: boolean;
+    shellIntervalMs: number;
+    /** Comma-separated history files (`zsh:/path` names a format); empty: the usual ones. */
+    shellHistoryFiles: string;
+    /** Visits of one site closer than this are one session. */
+    siteSessionGapMs: number;
+    /** On Windows: processes and shell history inside running WSL distros. */
+    wsl: boolean;
+    /** Catalog entries by id over data/catalog.yaml: changed fields, new entries, `enabled: false`. */
+    catalog: Record<string, unknown>;
+  };
 }
 
 type Kind = 'int' | 'bool' | 'string' | 'duration' | 'bytes' | 'mapping';
@@ -146,6 +166,19 @@ export const SCHEMA: Record<string, KeySpec> = {
   'export.otlp.ca': { kind: 'string' },
   'export.otlp.compression': { kind: 'string', oneOf: ['gzip', 'none'] },
   'export.otlp.timeout': { kind: 'duration', min: 1000, max: 600_000 },
+  'activity.enabled': { kind: 'bool' },
+  'activity.processes': { kind: 'bool' },
+  'activity.processInterval': { kind: 'duration', min: 1000, max: 3_600_000 },
+  'activity.foreground': { kind: 'bool' },
+  'activity.foregroundInterval': { kind: 'duration', min: 1000, max: 3_600_000 },
+  'activity.browserHistory': { kind: 'bool' },
+  'activity.historyInterval': { kind: 'duration', min: 1000 },
+  'activity.shellHistory': { kind: 'bool' },
+  'activity.shellInterval': { kind: 'duration', min: 1000 },
+  'activity.shellHistoryFiles': { kind: 'string' },
+  'activity.siteSessionGap': { kind: 'duration', min: 60_000, max: 86_400_000 },
+  'activity.wsl': { kind: 'bool' },
+  'activity.catalog': { kind: 'mapping' },
 };
 
 /** Labels the exported metrics may carry (DESIGN.md §6: no session ids, paths or prompts). */
@@ -205,6 +238,19 @@ export const DEFAULTS: Record<string, unknown> = {
   'export.otlp.ca': '',
   'export.otlp.compression': 'gzip',
   'export.otlp.timeout': '10s',
+  'activity.enabled': true,
+  'activity.processes': true,
+  'activity.processInterval': '15s',
+  'activity.foreground': true,
+  'activity.foregroundInterval': '5s',
+  'activity.browserHistory': true,
+  'activity.historyInterval': '1m',
+  'activity.shellHistory': true,
+  'activity.shellInterval': '30s',
+  'activity.shellHistoryFiles': '',
+  'activity.siteSessionGap': '30m',
+  'activity.wsl': true,
+  'activity.catalog': {},
 };
 
 export class ConfigError extends Error {
@@ -381,6 +427,21 @@ export function buildConfig(layers: Array<Record<string, Layered>>): Config {
         compression: val('export.otlp.compression') as Config['export']['otlp']['compression'],
         timeoutMs: val('export.otlp.timeout') as number,
       },
+    },
+    activity: {
+      enabled: val('activity.enabled') as boolean,
+      processes: val('activity.processes') as boolean,
+      processIntervalMs: val('activity.processInterval') as number,
+      foreground: val('activity.foreground') as boolean,
+      foregroundIntervalMs: val('activity.foregroundInterval') as number,
+      browserHistory: val('activity.browserHistory') as boolean,
+      historyIntervalMs: val('activity.historyInterval') as number,
+      shellHistory: val('activity.shellHistory') as boolean,
+      shellIntervalMs: val('activity.shellInterval') as number,
+      shellHistoryFiles: val('activity.shellHistoryFiles') as string,
+      siteSessionGapMs: val('activity.siteSessionGap') as number,
+      wsl: val('activity.wsl') as boolean,
+      catalog: val('activity.catalog') as Record<string, unknown>,
     },
   };
   if (cfg.report.timezone !== '' && !validTimeZone(cfg.report.timezone)) {

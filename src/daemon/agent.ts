@@ -1,6 +1,7 @@
 // The composition root: config in, a running agent out (monitor, HTTP port, gRPC port,
 // notifications, snapshot file, metrics export), and one idempotent close.
 
+import { loadCatalog } from '../catalog/load.ts';
 import type { Paths } from '../config/paths.ts';
 import { type Config, ConfigError } from '../config/schema.ts';
 import type { Transition } from '../domain/sessions.ts';
@@ -11,8 +12,11 @@ import { startGrpcReceiver } from '../ingest/otlp/grpc.ts';
 import { createNotifier, notificationFor } from '../notify/index.ts';
 import { VERSION } from '../version.ts';
 import { localZoneName } from '../config/local-zone.ts';
+import { activityApi } from '../web/api/activity-api.ts';
 import { usageApi } from '../web/api/usage-api.ts';
 import { startWebServer } from '../web/server.ts';
+import { activityMetrics } from './activity-metrics.ts';
+import { ActivityService } from './activity-service.ts';
 import { LedgerService } from './ledger-service.ts';
 import { LiveMonitor } from './monitor.ts';
 import { SnapshotFile } from './snapshot-file.ts';
@@ -30,6 +34,7 @@ export interface Agent {
   monitor: LiveMonitor;
   ledger: LedgerService;
   metrics: MetricsExport;
+  activity: ActivityService;
   httpPort: number;
   grpcPort: number | undefined;
   close(): Promise<void>;
@@ -44,6 +49,8 @@ export function shouldNotify(t: Transition, config: Config['notifications']): bo
 
 export async function startAgent(opts: AgentOptions): Promise<Agent> {
   const { config, log } = opts;
+  // First: a bad catalog override is a config error, before anything listens.
+  const catalog = loadCatalog(config.activity.catalog);
   const s = config.sessions;
   const monitor = new LiveMonitor({
     timings: {
@@ -83,6 +90,14 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   });
   monitor.onUsage((events) => ledger.addUsage(events));
   ledger.start();
+  const activity = new ActivityService({
+    config,
+    catalog,
+    env: opts.env ?? process.env,
+    log,
+    store: () => ledger.store,
+  });
+  activity.start();
 
   let metrics: MetricsExport;
   try {
@@ -92,7 +107,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
       version: VERSION,
       ledger: () => ledger.store,
       sessions: () => monitor.snapshot().message.sessions,
-      activity: opts.activity,
+      activity: opts.activity ?? activityMetrics(activity, () => ledger.store),
       log,
     });
   } catch (err) {
@@ -117,6 +132,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   }
 
   const extraHosts = config.server.allowRemote ? [config.server.host.toLowerCase()] : [];
+  const reportZone = config.report.timezone || localZoneName(opts.env ?? process.env);
   const web = await startWebServer({
     host: config.server.host,
     port: config.server.port,
@@ -129,11 +145,17 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     usage: usageApi({
       store: () => ledger.reader(),
       liveSession: (id) => monitor.session(id),
-      zone: config.report.timezone || localZoneName(opts.env ?? process.env),
+      zone: reportZone,
+      activity: activityApi({
+        store: () => ledger.reader(),
+        catalog: activity.catalog,
+        zone: reportZone,
+      }),
     }),
     metrics: config.export.prometheus ? () => metrics.scrape() : undefined,
   }).catch(async (err: NodeJS.ErrnoException) => {
     monitor.close();
+    await activity.close();
     await ledger.close();
     await metrics.close();
     throw new Error(
@@ -154,6 +176,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     } catch (err) {
       await web.close();
       monitor.close();
+      await activity.close();
       await ledger.close();
       await metrics.close();
       throw new Error(
@@ -180,6 +203,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     monitor,
     ledger,
     metrics,
+    activity,
     httpPort: web.port,
     grpcPort: grpc?.port,
     close() {
@@ -188,6 +212,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
         // Before the ledger closes: the last push reads its totals.
         await metrics.close();
         monitor.close();
+        await activity.close();
         await ledger.close();
         await notifier.close();
         await snapshot?.remove();

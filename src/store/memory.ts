@@ -1,11 +1,19 @@
 // The in-memory ledger: the same rules as the SQLite one, in maps. For tests of the parts that
 // use a ledger, and the reference the contract suite holds the SQLite ledger to.
 
+import type {
+  ActivityFilter,
+  ActivityTotalsRow,
+  StoredInterval,
+} from '../domain/activity/intervals.ts';
 import { type SourceKind, addTokens, type UsageEvent } from '../domain/events.ts';
 import { DAY_MS } from '../domain/periods.ts';
 import { emptyTotals } from '../domain/report.ts';
 import { bucketOf, MATCH_WINDOW_MS, mergeUsage } from '../domain/usage-merge.ts';
+import { MemoryActivity } from './memory-activity.ts';
 import type {
+  ActivityBatch,
+  ActivityCommit,
   FileStamp,
   Cursor,
   LedgerStore,
@@ -25,6 +33,7 @@ export class MemoryLedger implements LedgerStore {
   readonly #cursors = new Map<string, Cursor>();
   #priceId: string | undefined;
   #usageVersion = 0;
+  readonly #activity = new MemoryActivity();
 
   mergeUsage(events: readonly UsageEvent[]): MergeResult {
     const result: MergeResult = { added: 0, updated: 0, unchanged: 0 };
@@ -187,6 +196,22 @@ export class MemoryLedger implements LedgerStore {
     this.#priceId = priceId;
     if (changed > 0) this.#usageVersion++;
     return changed;
+  }
+
+  commitActivity(batch: ActivityBatch): ActivityCommit {
+    return this.#activity.commit(batch);
+  }
+
+  activityCursor(source: string): string | undefined {
+    return this.#activity.cursor(source);
+  }
+
+  activityTotals(filter: ActivityFilter, byDay = false): ActivityTotalsRow[] {
+    return this.#activity.totals(filter, byDay);
+  }
+
+  activityIntervals(filter: ActivityFilter): StoredInterval[] {
+    return this.#activity.intervals(filter);
   }
 
   close(): void {

@@ -2,6 +2,13 @@
 // implementation is SQLite (sqlite/ledger.ts); memory.ts is the in-memory one; both pass the
 // contract suite in test/contract/ledger-store.ts.
 
+import type {
+  ActivityCount,
+  ActivityFilter,
+  ActivityInterval,
+  ActivityTotalsRow,
+  StoredInterval,
+} from '../domain/activity/intervals.ts';
 import type { Tool, UsageEvent } from '../domain/events.ts';
 import type { Totals } from '../domain/report.ts';
 
@@ -73,7 +80,45 @@ export interface RollupRow extends UsageTotals {
   session?: string;
 }
 
-export interface LedgerStore {
+/** What one pass of an activity source hands to the store, committed as a whole. */
+export interface ActivityBatch {
+  /** Sightings of time spent: each is folded into its subject's union (never added twice). */
+  intervals: readonly ActivityInterval[];
+  /** Visits and typed commands, added to their quarter hour. */
+  counts: readonly ActivityCount[];
+  /** Where the source has read to (opaque JSON per source key, e.g. `shell:/home/u/.zsh_history`). */
+  cursors: ReadonlyArray<{ source: string; state: string }>;
+}
+
+export interface ActivityCommit {
+  /** Sightings that added time or a source to what was stored. */
+  changed: number;
+  /** Sightings already wholly stored. */
+  unchanged: number;
+}
+
+/**
+ * Workstation activity (DESIGN.md §4 ActivityInterval). Part of the ledger: the same file, the
+ * same one writer.
+ */
+export interface ActivityStore {
+  /** Folds a batch in atomically: a crash keeps its intervals, counts and cursors, or none. */
+  commitActivity(batch: ActivityBatch): ActivityCommit;
+  /** The state a source last committed under this key. */
+  activityCursor(source: string): string | undefined;
+  /**
+   * Totals per kind and subject (and local day with `byDay`, in the filter's zone): active
+   * seconds (the union of every source's intervals, clipped to the range), estimated cost
+   * (seconds × hourly rate), visits and commands — the shape ActivityTotalsRow documents.
+   * What reports, the dashboard's `GET /api/activity` and the `ai.app.*`, `ai.cli.*` and
+   * `ai.browser.domain.*` metrics read.
+   */
+  activityTotals(filter: ActivityFilter, byDay?: boolean): ActivityTotalsRow[];
+  /** The stored intervals in the range (unclipped), oldest first. */
+  activityIntervals(filter: ActivityFilter): StoredInterval[];
+}
+
+export interface LedgerStore extends ActivityStore {
   /** Folds events in (one transaction): new keys are added, known ones keep the fuller record. */
   mergeUsage(events: readonly UsageEvent[]): MergeResult;
   /**

@@ -10,6 +10,9 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { buildDashboard } from '../../scripts/build-dashboard.ts';
+import { resolvePaths } from '../../src/config/paths.ts';
+import { ledgerFile } from '../../src/ledger/files.ts';
+import { SqliteLedger } from '../../src/store/sqlite/ledger.ts';
 import { type Browser, launchChromium } from '../support/browser.ts';
 import { type Served, scratchHome, startServe } from '../support/cli.ts';
 import { claudeLogsRequest, toProtobuf } from '../support/otlp-builders.ts';
@@ -30,9 +33,6 @@ function watch(page: Page): Problems {
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') {
       const where = m.location().url;
-      // Until the workstation issue lands, /api/activity answers 404 by design (the page then
-      // hides its panel); Chromium logs every 4xx response it loads.
-      if (/\/api\/activity(\?|$)/.test(where) && /status of 404/.test(m.text())) return;
       p.console.push(`${m.type()}: ${m.text()} (${where})`);
     }
   });
@@ -44,7 +44,6 @@ function watch(page: Page): Problems {
   });
   page.on('response', (r) => {
     if (r.status() < 400) return;
-    if (r.status() === 404 && /\/api\/activity(\?|$)/.test(r.url())) return;
     p.failed.push(`${r.url()}: ${r.status()}`);
   });
   return p;
@@ -110,7 +109,28 @@ describe('dashboard in Chromium', () => {
     // The agent serves dist/web/: build it from the sources under test.
     await buildDashboard(join(ROOT, 'dist', 'web'));
     mkdirSync(ARTIFACTS, { recursive: true });
-    served = await startServe({ AI_OBSERVER_HOME: scratchHome('aio-dash-e2e-') });
+    const env = { AI_OBSERVER_HOME: scratchHome('aio-dash-e2e-'), HOME: scratchHome() };
+    // Time with an AI app recorded before the agent starts: the activity panel shows it.
+    const ledger = new SqliteLedger(ledgerFile(resolvePaths(env)));
+    const hourAgo = Date.now() - 3_600_000;
+    ledger.commitActivity({
+      intervals: [
+        {
+          subject: 'cursor',
+          kind: 'app',
+          entry: 'cursor',
+          category: 'coding',
+          rate: 20,
+          start: hourAgo - 1_800_000,
+          end: hourAgo,
+          source: 'process',
+        },
+      ],
+      counts: [],
+      cursors: [],
+    });
+    ledger.close();
+    served = await startServe(env);
     browser = await launchChromium();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     problems = watch(page);
@@ -133,6 +153,12 @@ describe('dashboard in Chromium', () => {
     assert.equal(await page.textContent('.stream'), 'live');
   });
 
+  test('time with AI apps: the activity panel shows what the workstation sources recorded', async () => {
+    const row = await page.waitForSelector('#activity [data-subject="Cursor"]', {
+      timeout: 5000,
+    });
+    assert.match((await row.textContent()) ?? '', /30m/);
+  });
   test('an OTLP event for a new session is on the board within a second, without a reload', async () => {
     await page.evaluate(() => {
       (globalThis as unknown as PageGlobals).stayed = true;

@@ -12,6 +12,8 @@ import { LiveMonitor } from '../../src/daemon/monitor.ts';
 import type { UsageEvent } from '../../src/domain/events.ts';
 import { DEFAULT_TIMINGS } from '../../src/domain/sessions.ts';
 import { SqliteLedger } from '../../src/store/sqlite/ledger.ts';
+import { loadCatalog } from '../../src/catalog/load.ts';
+import { activityApi } from '../../src/web/api/activity-api.ts';
 import { usageApi } from '../../src/web/api/usage-api.ts';
 import { startWebServer, type WebServer } from '../../src/web/server.ts';
 import { type Served, scratchHome, startServe } from '../support/cli.ts';
@@ -106,6 +108,71 @@ describe('usage API over a SQLite ledger', () => {
   let url: string;
   before(async () => {
     store.mergeUsage(EVENTS);
+    // Cursor for 2 h from two sources that overlap by one (one union: 2 h, never 3), ChatGPT's
+    // site for 30 min with 3 visits, aider typed twice; and a day outside the default range.
+    const cursor = {
+      subject: 'cursor',
+      kind: 'app',
+      entry: 'cursor',
+      category: 'coding',
+      rate: 20,
+    } as const;
+    const site = {
+      subject: 'chatgpt.com',
+      kind: 'site',
+      entry: 'chatgpt-web',
+      category: 'chat',
+      rate: 0.5,
+    } as const;
+    store.commitActivity({
+      intervals: [
+        {
+          ...cursor,
+          start: Date.UTC(2026, 10, 21, 8),
+          end: Date.UTC(2026, 10, 21, 9),
+          source: 'process',
+        },
+        {
+          ...cursor,
+          start: Date.UTC(2026, 10, 21, 8, 30),
+          end: Date.UTC(2026, 10, 21, 10),
+          source: 'foreground',
+        },
+        {
+          ...site,
+          start: Date.UTC(2026, 10, 20, 12),
+          end: Date.UTC(2026, 10, 20, 12, 30),
+          source: 'history',
+        },
+        {
+          ...cursor,
+          start: Date.UTC(2026, 8, 1, 8),
+          end: Date.UTC(2026, 8, 1, 9),
+          source: 'process',
+        },
+      ],
+      counts: [
+        {
+          bucket: Date.UTC(2026, 10, 20, 12),
+          kind: 'site',
+          subject: 'chatgpt.com',
+          entry: 'chatgpt-web',
+          category: 'chat',
+          visits: 3,
+          commands: 0,
+        },
+        {
+          bucket: Date.UTC(2026, 10, 21, 11),
+          kind: 'cli',
+          subject: 'aider',
+          entry: 'aider',
+          category: 'coding',
+          visits: 0,
+          commands: 2,
+        },
+      ],
+      cursors: [],
+    });
     web = await startWebServer({
       host: '127.0.0.1',
       port: 0,
@@ -120,6 +187,12 @@ describe('usage API over a SQLite ledger', () => {
         liveSession: (id) => monitor.session(id),
         zone: 'UTC',
         now: () => NOW,
+        activity: activityApi({
+          store: () => store,
+          catalog: loadCatalog({}),
+          zone: 'UTC',
+          now: () => NOW,
+        }),
       }),
     });
     url = `http://127.0.0.1:${web.port}`;
@@ -265,6 +338,38 @@ describe('usage API over a SQLite ledger', () => {
     assert.equal(live.body.totals.requests, 0);
   });
 
+  test('activity: time per app, site and CLI over 30 days, sources merged, costs estimated', async () => {
+    const r = await get(url, '/api/activity');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.since, '2026-10-23');
+    const rows = Object.fromEntries(r.body.rows.map((x: any) => [x.subject, x]));
+    assert.equal(rows.Cursor.seconds, 7200, 'two overlapping sightings are one union');
+    assert.deepEqual([...rows.Cursor.sources].sort(), ['foreground', 'process']);
+    assert.equal(rows.Cursor.costBasis, 'estimated');
+    assert.ok(rows.Cursor.estimatedCostUsd > 0);
+    assert.equal(rows['chatgpt.com'].seconds, 1800);
+    assert.equal(rows['chatgpt.com'].visits, 3);
+    assert.equal(rows.aider.commands, 2);
+    assert.deepEqual(
+      r.body.byDay.map((d: any) => [d.period, d.kind, d.seconds]),
+      [
+        ['2026-11-20', 'site', 1800],
+        ['2026-11-21', 'app', 7200],
+        ['2026-11-21', 'cli', 0],
+      ],
+    );
+    const sites = (await get(url, '/api/activity?kind=site&since=2026-09-01')).body;
+    assert.deepEqual(
+      sites.rows.map((x: any) => x.subject),
+      ['chatgpt.com'],
+    );
+    const all = (await get(url, '/api/activity?since=2026-09-01&kind=app')).body;
+    assert.equal(all.rows[0].seconds, 10_800, 'September counts with a wider range');
+    const bad = await get(url, '/api/activity?kind=game');
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error, /unknown kind "game"; use app, cli, site/);
+  });
+
   test('bad parameters are 400s that say which and what would do', async () => {
     const cases: Array<[string, RegExp]> = [
       ['/api/usage?period=year', /unknown period "year"; use hour, day, week, month, total/],
@@ -295,7 +400,13 @@ describe('usage API over a SQLite ledger', () => {
   });
 
   test('only GET and HEAD; loopback Host only', async () => {
-    for (const path of ['/api/summary', '/api/usage', '/api/blocks', '/api/sessions/s1']) {
+    for (const path of [
+      '/api/summary',
+      '/api/usage',
+      '/api/blocks',
+      '/api/activity',
+      '/api/sessions/s1',
+    ]) {
       const post = await get(url, path, { method: 'POST' });
       assert.equal(post.status, 405, path);
       assert.equal(post.headers.allow, 'GET');

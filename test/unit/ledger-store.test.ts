@@ -148,11 +148,22 @@ test('sqlite: a version-1 ledger gains the hourly sums of what it holds', () => 
     usage({ key: 'c', ts: Date.UTC(2026, 10, 21, 11, 1) }),
   ]);
   a.close();
-  // Back to version 1, as a ledger written before the hourly table existed.
+  // Back to version 1, as a ledger written before the hourly table existed: every later
+  // table dropped.
   const db = new (sqlite().DatabaseSync)(file);
-  db.exec(
-    'DROP TABLE usage_hourly; DROP TABLE usage_daily; DELETE FROM schema_version WHERE version > 1',
-  );
+  const v1 = [
+    'usage_events',
+    'usage_aliases',
+    'usage_rollup',
+    'file_cursors',
+    'meta',
+    'schema_version',
+  ];
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{
+    name: string;
+  }>;
+  for (const { name } of tables) if (!v1.includes(name)) db.exec(`DROP TABLE ${name}`);
+  db.exec('DELETE FROM schema_version WHERE version > 1');
   db.close();
   const b = new SqliteLedger(file);
   const rows = b.rollup({ since: Date.UTC(2026, 10, 21, 10) }, ['tool']);

@@ -1,13 +1,25 @@
 // `ai-observer report daily|weekly|monthly|session|blocks|models`: what the AI tools cost,
 // from the ledger's rollup. Indexes new log lines first when no agent does it.
+// `report apps|sites|tools`: time with AI apps, sites and CLIs, from the ledger's activity
+// (reading browser and shell history first when no agent does it).
 
 import { parseArgs } from 'node:util';
-import { resolvePaths } from '../../config/paths.ts';
+import { loadCatalog } from '../../catalog/load.ts';
+import { type Paths, resolvePaths } from '../../config/paths.ts';
 import { loadConfig } from '../../config/load.ts';
-import { validTimeZone } from '../../config/schema.ts';
-import { TOOLS, type Tool, toolNamed } from '../../domain/events.ts';
-import { nextDay, parseDate, startOfLocalDay, LOCAL_ZONE } from '../../domain/periods.ts';
+import { type Config, validTimeZone } from '../../config/schema.ts';
 import { localZoneName } from '../../config/local-zone.ts';
+import type { ActivityKind } from '../../domain/activity/catalog.ts';
+import { activityRows, activitySummary } from '../../domain/activity/report.ts';
+import { TOOLS, type Tool, toolNamed } from '../../domain/events.ts';
+import {
+  nextDay,
+  parseDate,
+  type Period,
+  startOfLocalDay,
+  LOCAL_ZONE,
+  tzOffset,
+} from '../../domain/periods.ts';
 import { restartForImport } from '../../daemon/node-tuning.ts';
 import { openLedger } from '../../ledger/open.ts';
 import { buildReport, REPORT_KINDS, type ReportKind } from '../../ledger/reports.ts';
@@ -16,8 +28,11 @@ import { progressBar } from '../render/progress.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const REPORT_HELP = `Usage: ai-observer report <daily|weekly|monthly|session|blocks|models> [options]
+       ai-observer report <apps|sites|tools> [--period daily|weekly|monthly] [options]
 
 What your AI tools used and cost, from the ledger (indexing new log lines first).
+apps, sites and tools: time with AI desktop apps, websites (by domain) and CLIs, visits and
+AI commands typed in a shell, with a cost estimated from the catalog's hourly rates.
 
 Options:
   --since DATE       first day to include (YYYYMMDD or YYYY-MM-DD, in the time zone)
@@ -26,11 +41,23 @@ Options:
   --project NAME     one project (the working directory's name)
   --timezone ZONE    IANA time zone for days, weeks and months (default: the system's)
   --breakdown        a row per tool and model under each period
+  --period PERIOD    apps, sites, tools: a row per daily, weekly or monthly period
   --json             stable JSON for scripts
-  --no-index         report what the ledger holds without reading new log lines
+  --no-index         report what the ledger holds without reading new log lines (or history)
 
 Every cost carries its basis: reported (by the tool), computed (from the price table),
 unknown (a model without a price), or mixed.`;
+
+const ACTIVITY_REPORTS = ['apps', 'sites', 'tools'] as const;
+type ActivityReport = (typeof ACTIVITY_REPORTS)[number];
+const KINDS = [...REPORT_KINDS, ...ACTIVITY_REPORTS] as const;
+type Kind = (typeof KINDS)[number];
+const ACTIVITY_KIND: Record<ActivityReport, ActivityKind> = {
+  apps: 'app',
+  sites: 'site',
+  tools: 'cli',
+};
+const PERIODS: readonly Period[] = ['daily', 'weekly', 'monthly'];
 
 export function parseTool(value: string): Tool {
   const t = toolNamed(value);
@@ -59,6 +86,7 @@ export async function report(argv: string[]): Promise<number> {
       project: { type: 'string' },
       timezone: { type: 'string', short: 'z' },
       breakdown: { type: 'boolean' },
+      period: { type: 'string' },
       json: { type: 'boolean' },
       'no-index': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -68,11 +96,9 @@ export async function report(argv: string[]): Promise<number> {
     console.log(REPORT_HELP);
     return 0;
   }
-  const kind = (positionals[0] ?? 'daily') as ReportKind;
-  if (!REPORT_KINDS.includes(kind) || positionals.length > 1) {
-    throw new UsageError(
-      `unknown report "${positionals.join(' ')}"; use ${REPORT_KINDS.join(', ')}`,
-    );
+  const kind = (positionals[0] ?? 'daily') as Kind;
+  if (!KINDS.includes(kind) || positionals.length > 1) {
+    throw new UsageError(`unknown report "${positionals.join(' ')}"; use ${KINDS.join(', ')}`);
   }
   const env = process.env;
   const paths = resolvePaths(env);
@@ -85,6 +111,32 @@ export async function report(argv: string[]): Promise<number> {
   if (filter.since !== undefined && filter.until !== undefined && filter.since >= filter.until) {
     throw new UsageError('--since is after --until');
   }
+  if (kind === 'apps' || kind === 'sites' || kind === 'tools') {
+    for (const flag of ['tool', 'project', 'breakdown'] as const) {
+      if (values[flag] !== undefined)
+        throw new UsageError(`--${flag} is for usage reports, not ${kind}`);
+    }
+    let period: Period | undefined;
+    if (values.period !== undefined) {
+      if (!(PERIODS as readonly string[]).includes(values.period)) {
+        throw new UsageError(`unknown --period "${values.period}"; use ${PERIODS.join(', ')}`);
+      }
+      period = values.period as Period;
+    }
+    return activityReport(kind, {
+      config,
+      paths,
+      env,
+      tz,
+      filter,
+      period,
+      json: values.json === true,
+      index: values['no-index'] !== true,
+      since: values.since ?? null,
+      until: values.until ?? null,
+    });
+  }
+  if (values.period !== undefined) throw new UsageError(`--period is for apps, sites and tools`);
   if (values.tool !== undefined) filter.tool = parseTool(values.tool);
   if (values.project !== undefined) filter.project = values.project;
 
@@ -107,7 +159,7 @@ export async function report(argv: string[]): Promise<number> {
     }
     const zone = tz === LOCAL_ZONE ? localZoneName() : tz;
     const out = buildReport(
-      kind,
+      kind as ReportKind,
       ledger.store.rollup.bind(ledger.store),
       filter,
       tz,
@@ -128,6 +180,63 @@ export async function report(argv: string[]): Promise<number> {
       // The table library is only needed for people, not for scripts.
       const { renderReport } = await import('../render/report-table.ts');
       process.stdout.write(`${renderReport(kind, header, out)}\n`);
+    }
+    return 0;
+  } finally {
+    ledger.close();
+  }
+}
+
+interface ActivityReportOptions {
+  config: Config;
+  paths: Paths;
+  env: NodeJS.ProcessEnv;
+  tz: string;
+  filter: RollupFilter;
+  period: Period | undefined;
+  json: boolean;
+  index: boolean;
+  since: string | null;
+  until: string | null;
+}
+
+async function activityReport(kind: ActivityReport, o: ActivityReportOptions): Promise<number> {
+  const catalog = loadCatalog(o.config.activity.catalog);
+  // Transcripts are not needed here: only the store, and the writer role when no agent runs.
+  const ledger = await openLedger({ config: o.config, paths: o.paths, env: o.env, index: false });
+  try {
+    if (ledger.agentPid === undefined && o.index && o.config.activity.enabled) {
+      // No agent: read what browser and shell history added since the last read.
+      const { historySources } = await import('../../sources/activity.ts');
+      const sources = historySources(o.config, catalog, o.env);
+      const errors = [
+        ...((await sources.browser?.scan(ledger.store))?.errors ?? []),
+        ...(sources.shell?.scan(ledger.store).errors ?? []),
+      ];
+      if (errors.length > 0) {
+        process.stderr.write(
+          `ai-observer: could not read ${errors.length} history file(s), e.g. ${errors[0]!.path}: ${errors[0]!.message}\n`,
+        );
+      }
+    }
+    const zoneOffset = (ts: number) => tzOffset(ts, o.tz);
+    const totals = ledger.store.activityTotals(
+      { since: o.filter.since, until: o.filter.until, kind: ACTIVITY_KIND[kind], zoneOffset },
+      o.period !== undefined,
+    );
+    const rows = activityRows(totals, catalog, o.period);
+    const header = {
+      report: kind,
+      timezone: o.tz === LOCAL_ZONE ? localZoneName() : o.tz,
+      since: o.since,
+      until: o.until,
+      period: o.period ?? null,
+    };
+    const body = { rows, totals: activitySummary(rows) };
+    if (o.json) process.stdout.write(`${JSON.stringify({ ...header, ...body })}\n`);
+    else {
+      const { renderActivity } = await import('../render/activity-table.ts');
+      process.stdout.write(`${renderActivity(header, body)}\n`);
     }
     return 0;
   } finally {

@@ -7,6 +7,13 @@ import type { SourceKind, Tool, UsageEvent } from '../../domain/events.ts';
 import { DAY_MS, HOUR_MS, offsetChanges } from '../../domain/periods.ts';
 import { BUCKET_MS, bucketOf, MATCH_WINDOW_MS, mergeUsage } from '../../domain/usage-merge.ts';
 import type {
+  ActivityFilter,
+  ActivityTotalsRow,
+  StoredInterval,
+} from '../../domain/activity/intervals.ts';
+import type {
+  ActivityBatch,
+  ActivityCommit,
   FileStamp,
   Cursor,
   LedgerStore,
@@ -17,6 +24,7 @@ import type {
 } from '../types.ts';
 import type { Database, Statement } from './driver.ts';
 import { sqlite } from './driver.ts';
+import { SqliteActivity } from './activity.ts';
 import { migrate } from './migrations.ts';
 
 const SOURCE_BITS: Record<SourceKind, number> = { otlp: 1, log: 2, hook: 4 };
@@ -280,6 +288,7 @@ export class SqliteLedger implements LedgerStore {
   readonly #stmts = new Map<string, Statement>();
   readonly #zone: SqliteLedgerOptions['zone'];
   #usageVersion = 0;
+  readonly #activity: SqliteActivity;
 
   constructor(file: string, opts: SqliteLedgerOptions = {}) {
     this.file = file;
@@ -298,6 +307,7 @@ export class SqliteLedger implements LedgerStore {
       }
       this.#zone = opts.zone;
     }
+    this.#activity = new SqliteActivity(this.#db, (fn) => this.#transaction(fn));
   }
 
   /** The zone the daily sums are in, if they are kept (read each time: the writer may change). */
@@ -913,6 +923,22 @@ export class SqliteLedger implements LedgerStore {
         sum(n_unpriced), min(first_ts), max(last_ts)
       FROM usage_rollup GROUP BY 1, tool, model, project;`);
     this.#rebuildDaily();
+  }
+
+  commitActivity(batch: ActivityBatch): ActivityCommit {
+    return this.#activity.commit(batch);
+  }
+
+  activityCursor(source: string): string | undefined {
+    return this.#activity.cursor(source);
+  }
+
+  activityTotals(filter: ActivityFilter, byDay = false): ActivityTotalsRow[] {
+    return this.#activity.totals(filter, byDay);
+  }
+
+  activityIntervals(filter: ActivityFilter): StoredInterval[] {
+    return this.#activity.intervals(filter);
   }
 
   close(): void {

@@ -3,6 +3,13 @@
 
 import type { Database } from './driver.ts';
 
+/** The sums every rollup table keeps per group (version 1 spells them out in usage_rollup). */
+const SUM_COLUMNS = `requests INTEGER NOT NULL, input INTEGER NOT NULL, output INTEGER NOT NULL,
+    cache_read INTEGER NOT NULL, cache_write_5m INTEGER NOT NULL, cache_write_1h INTEGER NOT NULL,
+    reasoning INTEGER NOT NULL, cost_reported REAL NOT NULL, cost_computed REAL NOT NULL,
+    n_reported INTEGER NOT NULL, n_computed INTEGER NOT NULL, n_unpriced INTEGER NOT NULL,
+    first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL`;
+
 const MIGRATIONS: readonly string[] = [
   // 1: usage events keyed by their dedup identity, aliases from cross-source matches, the
   // quarter-hour rollup every report reads, and the per-file cursors of the log indexer.
@@ -84,20 +91,7 @@ const MIGRATIONS: readonly string[] = [
     tool TEXT NOT NULL,
     model TEXT NOT NULL,
     project TEXT NOT NULL,
-    requests INTEGER NOT NULL,
-    input INTEGER NOT NULL,
-    output INTEGER NOT NULL,
-    cache_read INTEGER NOT NULL,
-    cache_write_5m INTEGER NOT NULL,
-    cache_write_1h INTEGER NOT NULL,
-    reasoning INTEGER NOT NULL,
-    cost_reported REAL NOT NULL,
-    cost_computed REAL NOT NULL,
-    n_reported INTEGER NOT NULL,
-    n_computed INTEGER NOT NULL,
-    n_unpriced INTEGER NOT NULL,
-    first_ts INTEGER NOT NULL,
-    last_ts INTEGER NOT NULL,
+    ${SUM_COLUMNS},
     PRIMARY KEY (bucket, tool, model, project)
   ) WITHOUT ROWID;
   INSERT INTO usage_hourly
@@ -111,21 +105,41 @@ const MIGRATIONS: readonly string[] = [
     tool TEXT NOT NULL,
     model TEXT NOT NULL,
     project TEXT NOT NULL,
-    requests INTEGER NOT NULL,
-    input INTEGER NOT NULL,
-    output INTEGER NOT NULL,
-    cache_read INTEGER NOT NULL,
-    cache_write_5m INTEGER NOT NULL,
-    cache_write_1h INTEGER NOT NULL,
-    reasoning INTEGER NOT NULL,
-    cost_reported REAL NOT NULL,
-    cost_computed REAL NOT NULL,
-    n_reported INTEGER NOT NULL,
-    n_computed INTEGER NOT NULL,
-    n_unpriced INTEGER NOT NULL,
-    first_ts INTEGER NOT NULL,
-    last_ts INTEGER NOT NULL,
+    ${SUM_COLUMNS},
     PRIMARY KEY (day, tool, model, project)
+  ) WITHOUT ROWID;
+  `,
+  // 3: workstation activity: time with AI apps, CLIs and sites as one union of intervals per
+  // subject (sources merged, never added), visit and command counts per quarter hour, and the
+  // read positions of the browser and shell history sources.
+  `
+  CREATE TABLE activity_intervals (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    category TEXT NOT NULL,
+    rate REAL NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    sources INTEGER NOT NULL
+  );
+  CREATE INDEX activity_intervals_subject ON activity_intervals (kind, subject, end);
+  CREATE INDEX activity_intervals_end ON activity_intervals (end);
+  CREATE TABLE activity_counts (
+    bucket INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    category TEXT NOT NULL,
+    visits INTEGER NOT NULL,
+    commands INTEGER NOT NULL,
+    PRIMARY KEY (bucket, kind, subject)
+  ) WITHOUT ROWID;
+  CREATE TABLE activity_cursors (
+    source TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
 ];

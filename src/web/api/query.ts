@@ -1,6 +1,7 @@
 // The dashboard API's query strings, checked before anything is read: an unknown parameter,
 // period, dimension, tool, date or zone is a 400 that says which and what would do.
 
+import type { ActivityKind } from '../../domain/activity/catalog.ts';
 import { toolNamed, TOOLS } from '../../domain/events.ts';
 import {
   DAY_MS,
@@ -173,6 +174,27 @@ export function blocksQuery(params: URLSearchParams, defaultZone: string, now: n
     range.since = formatDate(since);
   }
   return range;
+}
+
+export interface ActivityQuery extends RangeQuery {
+  kind: ActivityKind | undefined;
+}
+
+const ACTIVITY_KINDS: readonly ActivityKind[] = ['app', 'cli', 'site'];
+
+/** /api/activity: a range of local days (the last 30 by default) and maybe one kind. */
+export function activityQuery(
+  params: URLSearchParams,
+  defaultZone: string,
+  now: number,
+): ActivityQuery {
+  const p = single(params, ['since', 'until', 'tz', 'kind']);
+  const kindText = p.get('kind');
+  if (kindText !== undefined && !(ACTIVITY_KINDS as readonly string[]).includes(kindText)) {
+    throw bad(`unknown kind "${kindText}"; use ${ACTIVITY_KINDS.join(', ')}`);
+  }
+  p.delete('kind');
+  return { ...rangeOf(p, defaultZone, now, 'day'), kind: kindText as ActivityKind | undefined };
 }
 
 export function summaryQuery(params: URLSearchParams, defaultZone: string): { tz: string } {

@@ -20,6 +20,8 @@ export interface UsageApiOptions {
   /** The zone days are counted in unless a request names one. */
   zone: string;
   now?: () => number;
+  /** GET /api/activity, when the workstation sources' catalog is loaded. */
+  activity?: UsageRoute | undefined;
 }
 
 /** How many of a session's requests its detail lists (the newest). */
@@ -142,6 +144,7 @@ export function usageApi(opts: UsageApiOptions): (path: string) => UsageRoute | 
     if (path === '/api/summary') return summary;
     if (path === '/api/usage') return usage;
     if (path === '/api/blocks') return blocks;
+    if (path === '/api/activity') return opts.activity;
     if (/^\/api\/sessions\/[^/]+$/.test(path)) return session;
     return undefined;
   };
