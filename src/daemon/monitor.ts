@@ -8,6 +8,8 @@ import { claudeHookSignal, codexNotifySignal } from '../domain/normalize/hooks.t
 import { normalizeLog } from '../domain/normalize/logs.ts';
 import { metricUsage } from '../domain/normalize/metrics.ts';
 import { normalizeSpan } from '../domain/normalize/spans.ts';
+import type { Receipts } from '../domain/receipts.ts';
+import { countReceipt, emptyReceipts, toolOfMetric } from '../domain/receipts.ts';
 import { SessionTable } from '../domain/session-table.ts';
 import type { SessionListMessage, SessionView } from '../domain/session-view.ts';
 import { sessionListJson, viewOf } from '../domain/session-view.ts';
@@ -80,6 +82,8 @@ export class LiveMonitor implements OtlpSink {
     hooks: 0,
     snapshots: 0,
   };
+  /** What arrived from each tool and when (for `doctor`, through /api/stats). */
+  readonly received: Receipts = emptyReceipts();
 
   constructor(opts: MonitorOptions) {
     this.#table = new SessionTable({
@@ -94,6 +98,7 @@ export class LiveMonitor implements OtlpSink {
   logs(records: LogRecordView[]): ExportOutcome {
     let changed = false;
     let usage: UsageEvent[] | undefined;
+    const now = this.#now();
     for (const r of records) {
       this.stats.logRecords++;
       const obs = normalizeLog(r);
@@ -101,6 +106,8 @@ export class LiveMonitor implements OtlpSink {
         this.stats.unknownRecords++;
         continue;
       }
+      const tool = obs.signal?.tool ?? obs.usage?.tool;
+      if (tool !== undefined) countReceipt(this.received, tool, 'logRecords', now);
       changed = this.#apply(obs) || changed;
       if (obs.usage !== undefined) {
         usage ??= [];
@@ -115,8 +122,11 @@ export class LiveMonitor implements OtlpSink {
 
   metrics(points: MetricPointView[]): ExportOutcome {
     let changed = false;
+    const now = this.#now();
     for (const p of points) {
       this.stats.metricPoints++;
+      const tool = toolOfMetric(p);
+      if (tool !== undefined) countReceipt(this.received, tool, 'metricPoints', now);
       const inc = this.#deltas.increment(p);
       if (inc <= 0) continue;
       const usage = metricUsage(p, inc);
@@ -128,9 +138,11 @@ export class LiveMonitor implements OtlpSink {
 
   traces(spans: SpanView[]): ExportOutcome {
     let changed = false;
+    const now = this.#now();
     for (const s of spans) {
       this.stats.spans++;
       const signal = normalizeSpan(s);
+      if (signal !== undefined) countReceipt(this.received, signal.tool, 'spans', now);
       if (signal !== undefined) changed = this.#apply({ signal, usage: undefined }) || changed;
     }
     if (changed) this.#changed();
@@ -143,6 +155,7 @@ export class LiveMonitor implements OtlpSink {
     const signal =
       tool === 'claude' ? claudeHookSignal(payload, now) : codexNotifySignal(payload, now);
     this.stats.hooks++;
+    countReceipt(this.received, tool === 'claude' ? 'claude-code' : 'codex', 'hooks', now);
     if (signal !== undefined && this.#apply({ signal, usage: undefined })) this.#changed();
   }
 

@@ -124,6 +124,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       if (req.method !== 'GET') return methodNotAllowed(req, res, 'GET');
       return sendJson(res, 200, {
         monitor: opts.monitor.stats,
+        received: opts.monitor.received,
         otlp_http: otlp.stats,
         stream: sse.stats(),
       });
