@@ -22,6 +22,8 @@ Commands:
                    time with AI apps, sites and CLIs, and AI commands typed
   statusline       Claude Code's status line: model, session, today, 5-hour block
   doctor           what the ledger reads from each tool's logs, and what to fix
+  extension pair|unpair|status
+                   pair the browser extension with the agent (shows a pairing code)
   prices update|show  refresh the model price table, or show a model's prices
   version          print the version
 
@@ -41,6 +43,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import('./commands/report.ts')).report,
   statusline: async () => (await import('./commands/statusline.ts')).statusline,
   doctor: async () => (await import('./commands/doctor.ts')).doctor,
+  extension: async () => (await import('./commands/extension.ts')).extension,
 };
 
 export async function main(argv: string[]): Promise<number> {
