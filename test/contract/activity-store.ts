@@ -4,10 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  type ActivityInterval,
-  COUNT_BUCKET_MS,
-} from '../../src/domain/activity/intervals.ts';
+import { type ActivityInterval, COUNT_BUCKET_MS } from '../../src/domain/activity/intervals.ts';
 import { type LedgerStore, TAKEN_IDS_KEEP_MS } from '../../src/store/types.ts';
 
 const T0 = Date.UTC(2026, 10, 21, 10, 0, 0);
@@ -204,14 +201,20 @@ export function activityContract(name: string, open: () => LedgerStore): void {
   });
 
   withStore('an event sent again (a retry) counts once', (s) => {
-    assert.deepEqual(s.commitActivityOnce([once('e1'), once('e2', { start: T0 + H, end: T0 + H + MIN })], T0), {
-      taken: 2,
-      duplicates: 0,
-    });
-    assert.deepEqual(s.commitActivityOnce([once('e1'), once('e2', { start: T0 + H, end: T0 + H + MIN })], T0 + H), {
-      taken: 0,
-      duplicates: 2,
-    });
+    assert.deepEqual(
+      s.commitActivityOnce([once('e1'), once('e2', { start: T0 + H, end: T0 + H + MIN })], T0),
+      {
+        taken: 2,
+        duplicates: 0,
+      },
+    );
+    assert.deepEqual(
+      s.commitActivityOnce([once('e1'), once('e2', { start: T0 + H, end: T0 + H + MIN })], T0 + H),
+      {
+        taken: 0,
+        duplicates: 2,
+      },
+    );
     assert.deepEqual(s.commitActivityOnce([once('e3'), once('e3')], T0 + H), {
       taken: 1,
       duplicates: 1,
