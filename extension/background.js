@@ -82,33 +82,33 @@ function track(flush = false) {
   }).then(() => send());
 }
 
-let sending;
-/** Delivers the outbox; one delivery at a time. */
+let sending = Promise.resolve();
+/**
+ * Delivers the outbox, one delivery at a time: a call made during a delivery gets one that
+ * starts after it, so it sends what was queued before the call.
+ */
 function send() {
-  sending ??= (async () => {
-    try {
-      const s = await settings();
-      if (s === undefined) return;
-      const d = await deliver(
-        storage,
-        async (events) => sendResult(await call(s, 'events', { browser, events })),
-        Date.now(),
-      );
-      const { delivery = {} } = await storage.get('delivery');
-      await storage.set({
-        delivery: {
-          lastAttemptAt: Date.now(),
-          lastOkAt: d.stopped === undefined ? Date.now() : delivery.lastOkAt,
-          lastError: d.stopped?.error ?? null,
-          refused: d.stopped?.kind === 'refused',
-          dropped: (delivery.dropped ?? 0) + d.dropped,
-        },
-      });
-    } finally {
-      sending = undefined;
-    }
-  })();
-  return sending;
+  const run = sending.then(async () => {
+    const s = await settings();
+    if (s === undefined) return;
+    const d = await deliver(
+      storage,
+      async (events) => sendResult(await call(s, 'events', { browser, events })),
+      Date.now(),
+    );
+    const { delivery = {} } = await storage.get('delivery');
+    await storage.set({
+      delivery: {
+        lastAttemptAt: Date.now(),
+        lastOkAt: d.stopped === undefined ? Date.now() : delivery.lastOkAt,
+        lastError: d.stopped?.error ?? null,
+        refused: d.stopped?.kind === 'refused',
+        dropped: (delivery.dropped ?? 0) + d.dropped,
+      },
+    });
+  });
+  sending = run.catch(() => {});
+  return run;
 }
 
 chrome.runtime.onInstalled.addListener(() => chrome.alarms.create(TICK, { periodInMinutes: 0.5 }));
