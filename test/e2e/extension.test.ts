@@ -38,7 +38,6 @@ interface PageGlobals {
     ): ArrayLike<{ dataset: Record<string, string>; cells: ArrayLike<{ textContent: string }> }>;
   };
 }
-declare const globalThis: PageGlobals;
 
 interface Chrome {
   storage: {
@@ -111,11 +110,12 @@ describe('browser extension in Chromium', () => {
     await page.fill('#code', code);
     await page.click('#save');
     await page.waitForFunction(() => {
-      const t = globalThis.document.querySelector('#result')?.textContent ?? '';
+      const t =
+        (globalThis as unknown as PageGlobals).document.querySelector('#result')?.textContent ?? '';
       return t !== '' && t !== 'Pairing…';
     });
     const text = await page.evaluate(
-      () => globalThis.document.querySelector('#result')?.textContent,
+      () => (globalThis as unknown as PageGlobals).document.querySelector('#result')?.textContent,
     );
     await page.close();
     return text ?? '';
@@ -131,19 +131,27 @@ describe('browser extension in Chromium', () => {
     await page.goto(`chrome-extension://${browser.extensionId}/popup.html`);
     await page.bringToFront();
     await page.waitForFunction(
-      () => globalThis.document.querySelector('#status')?.textContent !== 'Loading…',
+      () =>
+        (globalThis as unknown as PageGlobals).document.querySelector('#status')?.textContent !==
+        'Loading…',
     );
     const out = await page.evaluate(() => {
       const rows: Record<string, [string, string]> = {};
-      for (const tr of Array.from(globalThis.document.querySelectorAll('#sites tbody tr'))) {
+      for (const tr of Array.from(
+        (globalThis as unknown as PageGlobals).document.querySelectorAll('#sites tbody tr'),
+      )) {
         rows[tr.dataset.site ?? ''] = [
           tr.cells[1]?.textContent ?? '',
           tr.cells[2]?.textContent ?? '',
         ];
       }
       return {
-        status: globalThis.document.querySelector('#status')?.textContent ?? '',
-        footer: globalThis.document.querySelector('#footer')?.textContent ?? '',
+        status:
+          (globalThis as unknown as PageGlobals).document.querySelector('#status')?.textContent ??
+          '',
+        footer:
+          (globalThis as unknown as PageGlobals).document.querySelector('#footer')?.textContent ??
+          '',
         rows,
       };
     });
