@@ -26,6 +26,8 @@ Commands:
   service install|uninstall|status
                    run the agent at login (systemd user unit, launchd agent, scheduled task)
   doctor           what is set up, what the agent received, what the ledger reads — and fixes
+  extension pair|unpair|status
+                   pair the browser extension with the agent (shows a pairing code)
   prices update|show  refresh the model price table, or show a model's prices
   version          print the version
 
@@ -47,6 +49,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./commands/doctor.ts')).doctor,
   setup: async () => (await import('./commands/setup.ts')).setup,
   service: async () => (await import('./commands/service.ts')).service,
+  extension: async () => (await import('./commands/extension.ts')).extension,
 };
 
 export async function main(argv: string[]): Promise<number> {

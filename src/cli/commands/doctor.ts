@@ -11,10 +11,11 @@ import { loadConfig } from '../../config/load.ts';
 import { resolvePaths } from '../../config/paths.ts';
 import { ledgerFile, lockFile } from '../../ledger/files.ts';
 import { loadPricing } from '../../ledger/pricing.ts';
+import { pairingPath, readPairing } from '../../ingest/extension/pairing.ts';
 import { listFiles } from '../../sources/files/walk.ts';
 import { logSources } from '../../sources/log-sources.ts';
 import { SqliteLedger } from '../../store/sqlite/ledger.ts';
-import type { Cursor } from '../../store/types.ts';
+import type { Cursor, TakenSummary } from '../../store/types.ts';
 import { lockHolder } from '../../store/writer-lock.ts';
 import type { Tool } from '../../domain/events.ts';
 import { SETUP_TOOLS, type SetupTool } from '../../domain/setup/target.ts';
@@ -83,10 +84,12 @@ export async function doctor(argv: string[]): Promise<number> {
   const cursors = new Map<string, Cursor>();
   let unpriced: Array<{ tool: string; model: string; requests: number }> = [];
   let events = 0;
+  let taken: TakenSummary[] = [];
   if (existsSync(file)) {
     const store = new SqliteLedger(file, { readOnly: true });
     try {
       for (const c of store.cursors()) cursors.set(c.path, c);
+      taken = store.takenEvents().filter((t) => t.origin.startsWith('extension:'));
       const byModel = store.rollup({}, ['tool', 'model']);
       events = byModel.reduce((n, r) => n + r.requests, 0);
       unpriced = byModel
@@ -205,8 +208,26 @@ export async function doctor(argv: string[]): Promise<number> {
     }
   }
 
+  // The browser extension: paired, connected (its origin pinned), and what it delivered.
+  const pairing = readPairing(pairingPath(paths.dataDir));
+  const extension = {
+    paired: pairing !== undefined,
+    origin: pairing?.origin ?? null,
+    browsers: taken.map((t) => ({
+      browser: t.origin.slice('extension:'.length),
+      events: t.events,
+      lastAt: t.lastAt,
+    })),
+  };
+  if (pairing !== undefined && pairing.origin === null) {
+    problems.push(
+      'the browser extension is paired but has not connected yet — enter the pairing code in its Options page (or run `ai-observer extension pair` for a new one)',
+    );
+  }
+
   const result = {
     setup,
+    extension,
     agent,
     ports,
     dirs,
@@ -258,6 +279,18 @@ export async function doctor(argv: string[]): Promise<number> {
   }
   for (const p of ports)
     lines.push(`  ${p.name} ${p.port}: ${p.state === 'agent' ? 'the agent' : p.state}`);
+  lines.push(
+    `\nextension ${
+      !extension.paired
+        ? 'not paired (optional: `ai-observer extension pair`)'
+        : extension.origin === null
+          ? 'paired, not connected yet'
+          : `paired with ${extension.origin}`
+    }`,
+  );
+  for (const b of extension.browsers) {
+    lines.push(`  ${b.browser.padEnd(12)} ${b.events} events; last ${ago(b.lastAt, now)}`);
+  }
   for (const d of dirs) {
     const mode = d.mode === null ? '' : ` (mode ${d.mode.toString(8)})`;
     lines.push(
