@@ -32,7 +32,7 @@ export function loadConfig(
       // Loaded only when there is a file: the YAML parser is ~70 modules, a third of the
       // start-up of a report or the status line.
       const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-      doc = parse(text);
+      doc = parse(text, { logLevel: 'error' }); // errors throw; warnings are not printed
     } catch (err) {
       throw new ConfigError(`invalid YAML in ${path}: ${(err as Error).message.split('\n')[0]}`);
     }

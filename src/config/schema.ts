@@ -17,6 +17,8 @@ export interface Config {
     maxConcurrentRequests: number;
     /** Bytes of request bodies held at once before answering 503. */
     maxInflightBytes: number;
+    /** Longest a client may take to send a whole request (a slowly trickled body is cut off). */
+    requestTimeoutMs: number;
   };
   sessions: {
     quietPeriodMs: number;
@@ -132,6 +134,7 @@ export const SCHEMA: Record<string, KeySpec> = {
   'server.maxBodyBytes': { kind: 'bytes', min: 1024, max: 1024 * 1024 * 1024 },
   'server.maxConcurrentRequests': { kind: 'int', min: 1, max: 100_000 },
   'server.maxInflightBytes': { kind: 'bytes', min: 1024, max: 8 * 1024 * 1024 * 1024 },
+  'server.requestTimeout': { kind: 'duration', min: 1000, max: 3_600_000 },
   'sessions.quietPeriod': { kind: 'duration', min: 1000 },
   'sessions.staleWorking': { kind: 'duration', min: 1000 },
   'sessions.completedToIdle': { kind: 'duration', min: 1000 },
@@ -203,6 +206,7 @@ export const DEFAULTS: Record<string, unknown> = {
   'server.maxBodyBytes': 20 * 1024 * 1024,
   'server.maxConcurrentRequests': 64,
   'server.maxInflightBytes': 256 * 1024 * 1024,
+  'server.requestTimeout': '2m',
   'sessions.quietPeriod': '45s',
   'sessions.staleWorking': '30m',
   'sessions.completedToIdle': '15m',
@@ -376,6 +380,7 @@ export function buildConfig(layers: Array<Record<string, Layered>>): Config {
       maxBodyBytes: val('server.maxBodyBytes') as number,
       maxConcurrentRequests: val('server.maxConcurrentRequests') as number,
       maxInflightBytes: val('server.maxInflightBytes') as number,
+      requestTimeoutMs: val('server.requestTimeout') as number,
     },
     sessions: {
       quietPeriodMs: val('sessions.quietPeriod') as number,

@@ -144,6 +144,11 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     maxBodyBytes: config.server.maxBodyBytes,
     maxConcurrentRequests: config.server.maxConcurrentRequests,
     maxInflightBytes: config.server.maxInflightBytes,
+    requestTimeoutMs: config.server.requestTimeoutMs,
+    ledgerStatus: () => ({
+      writable: ledger.status.writable,
+      lastError: ledger.status.lastError ?? null,
+    }),
     usage: usageApi({
       store: () => ledger.reader(),
       liveSession: (id) => monitor.session(id),

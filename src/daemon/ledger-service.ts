@@ -27,10 +27,15 @@ export interface LedgerServiceOptions {
 
 export interface LedgerStatus {
   writer: boolean;
+  /** False while writes fail (a full or read-only data directory); true again once one works. */
+  writable: boolean;
   lastIndex: IndexRun | undefined;
   lastError: string | undefined;
   watching: string[];
 }
+
+/** How SQLite and the file system say that the data directory cannot be written. */
+const WRITE_ERROR = /readonly|read-only|disk is full|disk I\/O|EROFS|ENOSPC|EDQUOT/i;
 
 /** Billed requests held while the lock is not ours yet (a report holds it for a moment). */
 const MAX_PENDING = 10_000;
@@ -50,6 +55,7 @@ export class LedgerService {
   #loggedError = false;
   readonly status: LedgerStatus = {
     writer: false,
+    writable: true,
     lastIndex: undefined,
     lastError: undefined,
     watching: [],
@@ -81,7 +87,9 @@ export class LedgerService {
           : new Promise((resolve) => setImmediate(resolve)),
       );
     } catch (err) {
-      this.#fail(`cannot open the ledger: ${(err as Error).message}`);
+      const e = err as Error;
+      if (WRITE_ERROR.test(e.message)) this.#writeFailed(e);
+      else this.#fail(`cannot open the ledger: ${e.message}`);
     }
     if (this.#writer === undefined) {
       this.#retry = setTimeout(() => this.#tryAcquire(), this.#opts.lockRetryMs ?? 2000);
@@ -89,6 +97,7 @@ export class LedgerService {
       return;
     }
     this.status.writer = true;
+    this.#writing();
     this.#reader?.close();
     this.#reader = undefined;
     if (this.#pending.length > 0) {
@@ -130,15 +139,41 @@ export class LedgerService {
   addUsage(events: UsageEvent[]): void {
     const w = this.#writer;
     if (w === undefined) {
+      // The data directory cannot be written: refused, so that the sender keeps them.
+      if (!this.status.writable)
+        throw new Error(this.status.lastError ?? 'the ledger cannot be written');
       if (this.#pending.length + events.length <= MAX_PENDING) this.#pending.push(...events);
       return;
     }
     try {
       w.store.mergeUsage(events.map(w.price));
     } catch (err) {
-      this.#fail(`cannot write to the ledger: ${(err as Error).message}`);
+      this.#writeFailed(err as Error);
       throw err;
     }
+    this.#writing();
+  }
+
+  #writeFailed(err: Error): void {
+    this.status.writable = false;
+    this.#fail(
+      `cannot write to ${ledgerFile(this.#opts.paths)}: ${err.message}; live sessions go on, and what cannot be stored now is taken when the disk can be written again`,
+    );
+  }
+
+  /** A write went through: a write problem, if there was one, is over. */
+  #writing(): void {
+    if (this.status.writable) return;
+    this.status.writable = true;
+    this.status.lastError = undefined;
+    this.#loggedError = false;
+    this.#opts.log(`ledger: writing to ${ledgerFile(this.#opts.paths)} again`);
+  }
+
+  /** An indexing run that failed on writing rather than on reading a log. */
+  #indexFailed(err: Error): void {
+    if (WRITE_ERROR.test(err.message)) this.#writeFailed(err);
+    else this.#fail(`indexing logs: ${err.message}`);
   }
 
   #indexAll(): void {
@@ -146,7 +181,7 @@ export class LedgerService {
     if (w === undefined || this.#closed) return;
     this.idle = w.indexer.indexAll().then(
       (run) => this.#done(run),
-      (err: Error) => this.#fail(`indexing logs: ${err.message}`),
+      (err: Error) => this.#indexFailed(err),
     );
   }
 
@@ -158,12 +193,13 @@ export class LedgerService {
     this.#changed = new Set();
     this.idle = w.indexer.indexPaths(paths).then(
       (run) => this.#done(run),
-      (err: Error) => this.#fail(`indexing logs: ${err.message}`),
+      (err: Error) => this.#indexFailed(err),
     );
   }
 
   #done(run: IndexRun): void {
     this.status.lastIndex = run;
+    this.#writing();
     if (run.errors.length > 0)
       this.#fail(`cannot read ${run.errors[0]!.path}: ${run.errors[0]!.message}`);
     else {

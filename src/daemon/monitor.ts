@@ -2,6 +2,7 @@
 // transitions out. One timer for the earliest session deadline; changes from one burst of
 // input are coalesced into one snapshot.
 
+import { boundObservation, cut, MAX_ID_CHARS } from '../domain/bounds.ts';
 import type { Observation, UsageEvent } from '../domain/events.ts';
 import { MetricDeltas } from '../domain/metric-deltas.ts';
 import { claudeHookSignal, codexNotifySignal } from '../domain/normalize/hooks.ts';
@@ -59,6 +60,7 @@ type TransitionListener = (t: Transition) => void;
 type UsageListener = (events: UsageEvent[]) => void;
 
 const ACCEPTED: ExportOutcome = { kind: 'accepted', rejected: 0 };
+const LEDGER_RETRY_SECONDS = 5;
 
 export class LiveMonitor implements OtlpSink {
   readonly #table: SessionTable;
@@ -101,7 +103,8 @@ export class LiveMonitor implements OtlpSink {
     const now = this.#now();
     for (const r of records) {
       this.stats.logRecords++;
-      const obs = normalizeLog(r);
+      const raw = normalizeLog(r);
+      const obs = raw === undefined ? undefined : boundObservation(raw);
       if (obs === undefined) {
         this.stats.unknownRecords++;
         continue;
@@ -115,8 +118,20 @@ export class LiveMonitor implements OtlpSink {
       }
     }
     if (changed) this.#changed();
-    // Before the answer: what the exporter sees acknowledged is in the ledger.
-    if (usage !== undefined && this.#usageListener !== undefined) this.#usageListener(usage);
+    // Before the answer: what the exporter sees acknowledged is in the ledger. When the ledger
+    // cannot keep it (a full or read-only disk), the live sessions have it already and the
+    // exporter is asked to send the batch again later, when it can be kept.
+    if (usage !== undefined && this.#usageListener !== undefined) {
+      try {
+        this.#usageListener(usage);
+      } catch (err) {
+        return {
+          kind: 'overloaded',
+          retryAfterSeconds: LEDGER_RETRY_SECONDS,
+          message: `billed requests cannot be stored now (${(err as Error).message}); retry later`,
+        };
+      }
+    }
     return ACCEPTED;
   }
 
@@ -130,7 +145,9 @@ export class LiveMonitor implements OtlpSink {
       const inc = this.#deltas.increment(p);
       if (inc <= 0) continue;
       const usage = metricUsage(p, inc);
-      if (usage !== undefined) changed = this.#table.observeMetric(usage) || changed;
+      if (usage === undefined || usage.sessionId.length > MAX_ID_CHARS) continue;
+      if (usage.model !== undefined) usage.model = cut(usage.model);
+      changed = this.#table.observeMetric(usage) || changed;
     }
     if (changed) this.#changed();
     return ACCEPTED;
@@ -143,7 +160,8 @@ export class LiveMonitor implements OtlpSink {
       this.stats.spans++;
       const signal = normalizeSpan(s);
       if (signal !== undefined) countReceipt(this.received, signal.tool, 'spans', now);
-      if (signal !== undefined) changed = this.#apply({ signal, usage: undefined }) || changed;
+      const obs = signal === undefined ? undefined : boundObservation({ signal, usage: undefined });
+      if (obs !== undefined) changed = this.#apply(obs) || changed;
     }
     if (changed) this.#changed();
     return ACCEPTED;
@@ -156,7 +174,8 @@ export class LiveMonitor implements OtlpSink {
       tool === 'claude' ? claudeHookSignal(payload, now) : codexNotifySignal(payload, now);
     this.stats.hooks++;
     countReceipt(this.received, tool === 'claude' ? 'claude-code' : 'codex', 'hooks', now);
-    if (signal !== undefined && this.#apply({ signal, usage: undefined })) this.#changed();
+    const obs = signal === undefined ? undefined : boundObservation({ signal, usage: undefined });
+    if (obs !== undefined && this.#apply(obs)) this.#changed();
   }
 
   /** The user has seen a finished turn. False when there is no such session. */

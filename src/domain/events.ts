@@ -23,6 +23,13 @@ export interface TokenCounts {
   reasoning: number;
 }
 
+/**
+ * The most tokens one request can bill in any one kind, far above any model's context window.
+ * A larger figure in a log or telemetry is not a count: taken as is, a few of them would push
+ * the ledger's sums past what a JavaScript number (and node:sqlite's reads) can hold exactly.
+ */
+export const MAX_TOKENS_PER_REQUEST = 1_000_000_000;
+
 export const ZERO_TOKENS: Readonly<TokenCounts> = Object.freeze({
   input: 0,
   output: 0,

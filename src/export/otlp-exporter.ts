@@ -86,17 +86,46 @@ export async function createOtlpExporter(
   ca: string,
   outage: OutageLog,
 ): Promise<PushMetricExporter> {
-  const inner = await sdkExporter(t, ca === '' ? undefined : readCa(ca));
+  const caBytes = ca === '' ? undefined : readCa(ca);
+  let inner = await sdkExporter(t, caBytes);
+  // A gRPC channel that lost its collector waits longer and longer between reconnects (up to
+  // two minutes in grpc-js), so after a long outage the first push could come minutes after
+  // the collector is back. After a failed push the next one gets a new channel instead,
+  // which connects at once.
+  let renewing: Promise<void> | undefined;
+  const renew = () => {
+    if (t.protocol !== 'grpc' || renewing !== undefined) return;
+    const old = inner;
+    renewing = sdkExporter(t, caBytes).then(
+      (fresh) => {
+        inner = fresh;
+        renewing = undefined;
+        void old.shutdown().catch(() => undefined);
+      },
+      () => {
+        renewing = undefined; // keep the old one; try again after the next failure
+      },
+    );
+  };
+  const send = (metrics: ResourceMetrics, done: (result: ExportResult) => void) =>
+    inner.export(metrics, (result) => {
+      if (result.code === ExportResultCode.SUCCESS) outage.succeeded();
+      else {
+        outage.failed(result.error);
+        renew();
+      }
+      done(result);
+    });
   return {
     export(metrics: ResourceMetrics, done: (result: ExportResult) => void): void {
-      inner.export(metrics, (result) => {
-        if (result.code === ExportResultCode.SUCCESS) outage.succeeded();
-        else outage.failed(result.error);
-        done(result);
-      });
+      if (renewing === undefined) send(metrics, done);
+      else void renewing.then(() => send(metrics, done));
     },
     forceFlush: () => inner.forceFlush(),
-    shutdown: () => inner.shutdown(),
+    shutdown: async () => {
+      await renewing;
+      await inner.shutdown();
+    },
     selectAggregationTemporality: (type: InstrumentType): AggregationTemporality =>
       inner.selectAggregationTemporality!(type),
   };

@@ -2,6 +2,7 @@
 // skipped unparsed, and whose records are read defensively (a field of the wrong type is as
 // good as absent). Pure.
 
+import { MAX_TOKENS_PER_REQUEST } from '../domain/events.ts';
 import type { ParsedLine, SourceFile } from './types.ts';
 
 export type Json = Record<string, unknown>;
@@ -19,9 +20,9 @@ export function text(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** A token count: a positive finite number, rounded; anything else is 0. */
+/** A token count: a positive number up to MAX_TOKENS_PER_REQUEST, rounded; anything else is 0. */
 export function count(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0;
+  return typeof v === 'number' && v > 0 && v <= MAX_TOKENS_PER_REQUEST ? Math.round(v) : 0;
 }
 
 /** `path` relative to `root`, `/`-separated; the indexer hands both over as it found them. */

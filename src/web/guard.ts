@@ -18,7 +18,7 @@ const OK: GuardResult = { ok: true };
 
 export function checkHost(req: IncomingMessage, opts: GuardOptions): GuardResult {
   const host = req.headers.host;
-  if (host === undefined) return { ok: false, status: 400, message: 'missing Host header' };
+  if (host === undefined) return { ok: false, status: 403, message: 'missing Host header' };
   if (LOOPBACK_HOST.test(host)) return OK;
   const bare = host.replace(/:\d{1,5}$/, '').toLowerCase();
   if (opts.extraHosts.includes(bare)) return OK;

@@ -30,10 +30,14 @@ export interface WebServerOptions {
   maxBodyBytes: number;
   maxConcurrentRequests: number;
   maxInflightBytes: number;
+  /** Longest a client may take to send a whole request; default 2 minutes. */
+  requestTimeoutMs?: number;
   /** The ledger's usage routes (/api/summary, /api/usage, …) by path. */
   usage?: (path: string) => UsageRoute | undefined;
   /** The built dashboard (index.html, assets/); default dist/web/ of the package. */
   dashboardDir?: string;
+  /** Whether the ledger can be written and its last problem, for GET /api/stats. */
+  ledgerStatus?: () => { writable: boolean; lastError: string | null };
   /** GET /metrics (the Prometheus text); absent when it is off. */
   metrics?: Scrape | undefined;
   /** POST /api/extension/* (the browser extension's routes). */
@@ -136,6 +140,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         received: opts.monitor.received,
         otlp_http: otlp.stats,
         stream: sse.stats(),
+        ...(opts.ledgerStatus !== undefined && { ledger: opts.ledgerStatus() }),
       });
     }
     const ack = /^\/api\/sessions\/([^/]+)\/ack$/.exec(path);
@@ -180,17 +185,28 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     sendJson(res, 404, { error: `no route ${path}` });
   };
 
-  const server = createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
-      const e =
-        err instanceof HttpError ? err : new HttpError(500, `internal error: ${String(err)}`);
-      if (res.headersSent) return void res.destroy();
-      sendJson(res, e.status, { error: e.message }, e.headers);
-    });
-  });
+  const requestTimeout = opts.requestTimeoutMs ?? 120_000;
+  const server = createServer(
+    {
+      // The Host check is ours, so that a request without one is a 403 like any other
+      // refused name rather than Node's bare 400.
+      requireHostHeader: false,
+      // Node looks for requests past their time this often: a fraction of the timeout, so a
+      // trickled body is cut off close to it.
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, requestTimeout / 4)),
+      requestTimeout,
+      headersTimeout: Math.min(30_000, requestTimeout),
+    },
+    (req, res) => {
+      route(req, res).catch((err: unknown) => {
+        const e =
+          err instanceof HttpError ? err : new HttpError(500, `internal error: ${String(err)}`);
+        if (res.headersSent) return void res.destroy();
+        sendJson(res, e.status, { error: e.message }, e.headers);
+      });
+    },
+  );
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 120_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

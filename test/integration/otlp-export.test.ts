@@ -209,6 +209,7 @@ for (const [protocol, grpc] of [
 
       // Back on the same port: the next push carries the ledger's totals, nothing lost.
       const back = await startOtlpCapture({ grpc, port });
+      const backAt = Date.now();
       open.push(back);
       const ledger = store.rollup({}, ['tool', 'model']);
       const points = await waitForPoints(
@@ -216,6 +217,11 @@ for (const [protocol, grpc] of [
         (ps) => total(ps, 'ai.tokens.input') === ledgerInput(ledger),
         30_000,
       );
+      // Within two export intervals (1 s here) of the target's return, plus a little for the
+      // shared machine.
+      const caughtUp = Date.now() - backAt;
+      console.log(`# ${protocol}: totals at the sink ${caughtUp} ms after it came back`);
+      assert.ok(caughtUp < 2 * 1000 + 500, `caught up after ${caughtUp} ms`);
       assert.equal(ledgerInput(ledger), 60);
       for (const row of ledger) {
         const l = { tool: row.tool!, model: row.model! };

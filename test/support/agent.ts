@@ -21,11 +21,13 @@ export async function startTestServer(
     timings?: Partial<SessionTimings>;
     token?: string;
     dashboardDir?: string;
+    requestTimeoutMs?: number;
+    maxSessions?: number;
   } = {},
 ): Promise<TestServer> {
   const monitor = new LiveMonitor({
     timings: { ...DEFAULT_TIMINGS, ...opts.timings },
-    maxSessions: 256,
+    maxSessions: opts.maxSessions ?? 256,
   });
   const web = await startWebServer({
     host: '127.0.0.1',
@@ -38,6 +40,7 @@ export async function startTestServer(
     maxConcurrentRequests: opts.maxConcurrentRequests ?? 64,
     maxInflightBytes: opts.maxInflightBytes ?? 256 * 1024 * 1024,
     ...(opts.dashboardDir !== undefined ? { dashboardDir: opts.dashboardDir } : {}),
+    ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
   });
   return {
     monitor,

@@ -1,5 +1,6 @@
 // Tolerant readers for telemetry attributes: the CLIs send numbers as strings or numbers.
 
+import { MAX_TOKENS_PER_REQUEST } from '../events.ts';
 import type { Attributes } from '../telemetry.ts';
 
 export function str(attrs: Attributes, key: string): string | undefined {
@@ -20,9 +21,10 @@ export function num(attrs: Attributes, key: string): number | undefined {
   return undefined;
 }
 
+/** A token count: as num(), rounded; 0 when absent or above MAX_TOKENS_PER_REQUEST. */
 export function int(attrs: Attributes, key: string): number {
   const n = num(attrs, key);
-  return n === undefined ? 0 : Math.round(n);
+  return n === undefined || n > MAX_TOKENS_PER_REQUEST ? 0 : Math.round(n);
 }
 
 /** The last path segment of a working directory: the project as users name it. */

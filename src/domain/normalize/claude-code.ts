@@ -42,7 +42,10 @@ function cacheWrites(a: LogRecordView['attributes']): {
   if (fiveMin === undefined && oneHour === undefined) {
     return { cacheWrite5m: int(a, 'cache_creation_tokens'), cacheWrite1h: 0 };
   }
-  return { cacheWrite5m: Math.round(fiveMin ?? 0), cacheWrite1h: Math.round(oneHour ?? 0) };
+  return {
+    cacheWrite5m: fiveMin === undefined ? 0 : int(a, 'cache_creation_5m_tokens'),
+    cacheWrite1h: oneHour === undefined ? 0 : int(a, 'cache_creation_1h_tokens'),
+  };
 }
 
 export function normalizeClaudeLog(record: LogRecordView, name: string): Observation {

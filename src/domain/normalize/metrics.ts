@@ -2,7 +2,7 @@
 // these only fill in a session's totals when its logs are not exported.
 
 import type { TokenCounts, Tool } from '../events.ts';
-import { ZERO_TOKENS } from '../events.ts';
+import { MAX_TOKENS_PER_REQUEST, ZERO_TOKENS } from '../events.ts';
 import type { MetricPointView } from '../telemetry.ts';
 import { str } from './attrs.ts';
 
@@ -54,7 +54,8 @@ export function usageMetric(
 
 /** The usage one increment of a counter stands for; undefined without a session id. */
 export function metricUsage(p: MetricPointView, increment: number): MetricUsage | undefined {
-  if (increment <= 0) return undefined;
+  // Above the cap it is not a count (see MAX_TOKENS_PER_REQUEST); a cost that large neither.
+  if (!(increment > 0 && increment <= MAX_TOKENS_PER_REQUEST)) return undefined;
   const which = usageMetric(p);
   if (which === undefined) return undefined;
   const sessionId = str(p.attributes, 'session.id') ?? str(p.resource, 'session.id');

@@ -171,7 +171,9 @@ function exportHandler<S extends OtlpSignal>(
     if (outcome.kind === 'overloaded') {
       const trailers = new Metadata();
       trailers.set('retry-after', String(outcome.retryAfterSeconds));
-      callback(error(status.UNAVAILABLE, 'the agent is busy; retry later', trailers));
+      callback(
+        error(status.UNAVAILABLE, outcome.message ?? 'the agent is busy; retry later', trailers),
+      );
       return;
     }
     callback(

@@ -105,7 +105,7 @@ export class OtlpHttpHandler {
         throw err;
       }
       if (outcome.kind === 'overloaded') {
-        throw new HttpError(503, 'the agent is busy; retry later', {
+        throw new HttpError(503, outcome.message ?? 'the agent is busy; retry later', {
           'Retry-After': String(outcome.retryAfterSeconds),
         });
       }

@@ -3,7 +3,7 @@ import type { LogRecordView, MetricPointView, SpanView } from '../../domain/tele
 /** What a receiver (HTTP or gRPC) answers after handing decoded data to the daemon. */
 export type ExportOutcome =
   | { kind: 'accepted'; rejected: number; message?: string }
-  | { kind: 'overloaded'; retryAfterSeconds: number };
+  | { kind: 'overloaded'; retryAfterSeconds: number; message?: string };
 
 /** Where both OTLP receivers deliver decoded telemetry. Implemented by the daemon. */
 export interface OtlpSink {

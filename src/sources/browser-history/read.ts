@@ -104,10 +104,14 @@ export class HistoryCopy {
     const time = TIME[this.family];
     let chunk: RawVisit[] = [];
     let lastId = afterId;
-    for (const r of stmt.iterate(afterId) as Iterable<[number, number, number, string | null]>) {
+    for (const r of stmt.iterate(afterId) as Iterable<[number, unknown, unknown, unknown]>) {
       lastId = r[0];
-      if (typeof r[3] === 'string') {
-        chunk.push({ ts: time(Number(r[1])), url: r[3], durationMs: Number(r[2]) / 1000 });
+      // A row is the browser's, but a damaged or foreign file can hold any type in any column:
+      // a visit without a usable time is skipped, an unusable duration is none.
+      const ts = typeof r[1] === 'number' ? time(r[1]) : Number.NaN;
+      if (typeof r[3] === 'string' && Number.isFinite(ts)) {
+        const duration = typeof r[2] === 'number' && r[2] > 0 ? r[2] / 1000 : 0;
+        chunk.push({ ts, url: r[3], durationMs: Number.isFinite(duration) ? duration : 0 });
       }
       if (chunk.length >= size) {
         yield { visits: chunk, lastId };

@@ -17,22 +17,40 @@ interface SwayNode {
   floating_nodes?: SwayNode[];
 }
 
-function findFocused(node: SwayNode): SwayNode | undefined {
-  if (node.focused === true) return node;
-  for (const child of [...(node.nodes ?? []), ...(node.floating_nodes ?? [])]) {
+// The tree is read as whatever JSON the command printed: a field of another type is absent.
+function children(list: unknown): SwayNode[] {
+  return Array.isArray(list) ? list : [];
+}
+
+function findFocused(node: unknown): SwayNode | undefined {
+  if (typeof node !== 'object' || node === null) return undefined;
+  const n = node as SwayNode;
+  if (n.focused === true) return n;
+  for (const child of [...children(n.nodes), ...children(n.floating_nodes)]) {
     const hit = findFocused(child);
     if (hit !== undefined) return hit;
   }
   return undefined;
 }
 
+/** A process id as the tools print it: a positive integer, else none. */
+function pidOf(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : undefined;
+}
+
+function nameOf(...candidates: unknown[]): string {
+  for (const c of candidates) if (typeof c === 'string') return c;
+  return '';
+}
+
 /** `swaymsg -t get_tree`: the focused node, when it is a window (not an empty workspace). */
 export function parseSwayTree(json: string): FocusedWindow | undefined {
-  const node = findFocused(JSON.parse(json) as SwayNode);
+  const node = findFocused(JSON.parse(json));
   if (node === undefined || (node.pid === undefined && node.app_id === undefined)) return undefined;
+  const props = node.window_properties;
   return {
-    pid: typeof node.pid === 'number' ? node.pid : undefined,
-    className: node.app_id ?? node.window_properties?.class ?? '',
+    pid: pidOf(node.pid),
+    className: nameOf(node.app_id, typeof props === 'object' && props !== null ? props.class : ''),
   };
 }
 
@@ -40,12 +58,10 @@ export function parseSwayTree(json: string): FocusedWindow | undefined {
 export function parseHyprctl(json: string): FocusedWindow | undefined {
   const text = json.trim();
   if (text === '' || text === '{}' || !text.startsWith('{')) return undefined;
-  const w = JSON.parse(text) as { pid?: number; class?: string; initialClass?: string };
+  const w = JSON.parse(text) as { pid?: unknown; class?: unknown; initialClass?: unknown } | null;
+  if (typeof w !== 'object' || w === null) return undefined;
   if (w.pid === undefined && w.class === undefined) return undefined;
-  return {
-    pid: typeof w.pid === 'number' && w.pid > 0 ? w.pid : undefined,
-    className: w.class ?? w.initialClass ?? '',
-  };
+  return { pid: pidOf(w.pid), className: nameOf(w.class, w.initialClass) };
 }
 
 /** `xprop -root _NET_ACTIVE_WINDOW` → the window id, or undefined for none (0x0). */

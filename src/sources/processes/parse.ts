@@ -176,6 +176,7 @@ export function parseWin32Processes(json: string): Win32Process[] {
   const rows = (Array.isArray(doc) ? doc : [doc]) as Array<Record<string, unknown>>;
   const out: Win32Process[] = [];
   for (const r of rows) {
+    if (typeof r !== 'object' || r === null) continue;
     const pid = Number(r.p);
     if (!Number.isInteger(pid) || pid <= 0) continue;
     const cmd = typeof r.c === 'string' ? r.c : '';

@@ -356,7 +356,9 @@ export class SqliteLedger implements LedgerStore {
       this.#db.exec('COMMIT');
       return out;
     } catch (err) {
-      this.#db.exec('ROLLBACK');
+      // SQLite rolls back by itself on some errors (a full disk, I/O errors): the error to
+      // report is the first one, never a failed ROLLBACK after it.
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       throw err;
     }
   }

@@ -212,7 +212,7 @@ export function migrate(db: Database, file: string): void {
       db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(v + 1);
       db.exec('COMMIT');
     } catch (err) {
-      db.exec('ROLLBACK');
+      if (db.isTransaction) db.exec('ROLLBACK'); // SQLite may have rolled back already
       throw err;
     }
   }
