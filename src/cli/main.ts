@@ -21,7 +21,13 @@ Commands:
   report apps|sites|tools
                    time with AI apps, sites and CLIs, and AI commands typed
   statusline       Claude Code's status line: model, session, today, 5-hour block
-  doctor           what the ledger reads from each tool's logs, and what to fix
+  setup claude|codex|gemini|all [--dry-run] [--undo]
+                   point the AI tools' settings at the agent (telemetry, hooks, status line)
+  service install|uninstall|status
+                   run the agent at login (systemd user unit, launchd agent, scheduled task)
+  doctor           what is set up, what the agent received, what the ledger reads — and fixes
+  extension pair|unpair|status
+                   pair the browser extension with the agent (shows a pairing code)
   prices update|show  refresh the model price table, or show a model's prices
   version          print the version
 
@@ -41,6 +47,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import('./commands/report.ts')).report,
   statusline: async () => (await import('./commands/statusline.ts')).statusline,
   doctor: async () => (await import('./commands/doctor.ts')).doctor,
+  setup: async () => (await import('./commands/setup.ts')).setup,
+  service: async () => (await import('./commands/service.ts')).service,
+  extension: async () => (await import('./commands/extension.ts')).extension,
 };
 
 export async function main(argv: string[]): Promise<number> {

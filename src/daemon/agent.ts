@@ -8,6 +8,8 @@ import type { Transition } from '../domain/sessions.ts';
 import type { ActivitySource } from '../export/activity-source.ts';
 import { MetricsExport } from '../export/metrics-export.ts';
 import { OtlpTargetError } from '../export/otlp-target.ts';
+import { PairingFile, pairingPath } from '../ingest/extension/pairing.ts';
+import { ExtensionRoutes } from '../ingest/extension/routes.ts';
 import { startGrpcReceiver } from '../ingest/otlp/grpc.ts';
 import { createNotifier, notificationFor } from '../notify/index.ts';
 import { VERSION } from '../version.ts';
@@ -161,6 +163,15 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
       }),
     }),
     metrics: config.export.prometheus ? () => metrics.scrape() : undefined,
+    extension: new ExtensionRoutes({
+      pairing: new PairingFile(pairingPath(opts.paths.dataDir)),
+      catalog: activity.catalog,
+      store: () => ledger.store,
+      reader: () => ledger.reader(),
+      zone: reportZone,
+      version: VERSION,
+      log,
+    }),
   }).catch(async (err: NodeJS.ErrnoException) => {
     monitor.close();
     await activity.close();

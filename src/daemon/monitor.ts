@@ -9,6 +9,8 @@ import { claudeHookSignal, codexNotifySignal } from '../domain/normalize/hooks.t
 import { normalizeLog } from '../domain/normalize/logs.ts';
 import { metricUsage } from '../domain/normalize/metrics.ts';
 import { normalizeSpan } from '../domain/normalize/spans.ts';
+import type { Receipts } from '../domain/receipts.ts';
+import { countReceipt, emptyReceipts, toolOfMetric } from '../domain/receipts.ts';
 import { SessionTable } from '../domain/session-table.ts';
 import type { SessionListMessage, SessionView } from '../domain/session-view.ts';
 import { sessionListJson, viewOf } from '../domain/session-view.ts';
@@ -82,6 +84,8 @@ export class LiveMonitor implements OtlpSink {
     hooks: 0,
     snapshots: 0,
   };
+  /** What arrived from each tool and when (for `doctor`, through /api/stats). */
+  readonly received: Receipts = emptyReceipts();
 
   constructor(opts: MonitorOptions) {
     this.#table = new SessionTable({
@@ -96,6 +100,7 @@ export class LiveMonitor implements OtlpSink {
   logs(records: LogRecordView[]): ExportOutcome {
     let changed = false;
     let usage: UsageEvent[] | undefined;
+    const now = this.#now();
     for (const r of records) {
       this.stats.logRecords++;
       const raw = normalizeLog(r);
@@ -104,6 +109,8 @@ export class LiveMonitor implements OtlpSink {
         this.stats.unknownRecords++;
         continue;
       }
+      const tool = obs.signal?.tool ?? obs.usage?.tool;
+      if (tool !== undefined) countReceipt(this.received, tool, 'logRecords', now);
       changed = this.#apply(obs) || changed;
       if (obs.usage !== undefined) {
         usage ??= [];
@@ -130,8 +137,11 @@ export class LiveMonitor implements OtlpSink {
 
   metrics(points: MetricPointView[]): ExportOutcome {
     let changed = false;
+    const now = this.#now();
     for (const p of points) {
       this.stats.metricPoints++;
+      const tool = toolOfMetric(p);
+      if (tool !== undefined) countReceipt(this.received, tool, 'metricPoints', now);
       const inc = this.#deltas.increment(p);
       if (inc <= 0) continue;
       const usage = metricUsage(p, inc);
@@ -145,9 +155,11 @@ export class LiveMonitor implements OtlpSink {
 
   traces(spans: SpanView[]): ExportOutcome {
     let changed = false;
+    const now = this.#now();
     for (const s of spans) {
       this.stats.spans++;
       const signal = normalizeSpan(s);
+      if (signal !== undefined) countReceipt(this.received, signal.tool, 'spans', now);
       const obs = signal === undefined ? undefined : boundObservation({ signal, usage: undefined });
       if (obs !== undefined) changed = this.#apply(obs) || changed;
     }
@@ -161,6 +173,7 @@ export class LiveMonitor implements OtlpSink {
     const signal =
       tool === 'claude' ? claudeHookSignal(payload, now) : codexNotifySignal(payload, now);
     this.stats.hooks++;
+    countReceipt(this.received, tool === 'claude' ? 'claude-code' : 'codex', 'hooks', now);
     const obs = signal === undefined ? undefined : boundObservation({ signal, usage: undefined });
     if (obs !== undefined && this.#apply(obs)) this.#changed();
   }

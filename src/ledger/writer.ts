@@ -3,12 +3,14 @@
 // CLI command only when no agent runs (ledger/open.ts).
 
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.ts';
 import type { Paths } from '../config/paths.ts';
 import type { UsageEvent } from '../domain/events.ts';
 import { localZoneName, zoneOffsetOf } from '../config/local-zone.ts';
 import { workerModule } from '../package-files.ts';
+import { FileDirCache } from '../sources/files/dir-cache.ts';
 import { LogIndexer } from '../sources/files/indexer.ts';
 import type { ParseJob, ParseWorkerData } from '../sources/files/parse-protocol.ts';
 import { logSources } from '../sources/log-sources.ts';
@@ -49,6 +51,7 @@ export function openLedgerWriter(
       price: pricing.price,
       startWorker: (jobs) => startParseWorker(jobs, config, paths),
       workers: parseWorkers(),
+      dirCache: new FileDirCache(join(paths.dataDir, 'dir-cache.json')),
       onWorkerFailure: (err) =>
         process.stderr.write(`ai-observer: ${err.message}; reading the rest on one thread\n`),
       ...(yieldBetweenChunks !== undefined ? { yieldBetweenChunks } : {}),

@@ -11,12 +11,50 @@ import {
   type StoredInterval,
   unionOf,
 } from '../domain/activity/intervals.ts';
-import type { ActivityBatch, ActivityCommit } from './types.ts';
+import {
+  type ActivityBatch,
+  type ActivityCommit,
+  type OnceBatch,
+  type OnceCommit,
+  TAKEN_IDS_KEEP_MS,
+  type TakenSummary,
+} from './types.ts';
 
 export class MemoryActivity {
   #intervals: StoredInterval[] = [];
   readonly #counts = new Map<string, ActivityCount>();
   readonly #cursors = new Map<string, string>();
+  readonly #taken = new Map<string, { origin: string; at: number }>();
+
+  commitOnce(batches: readonly OnceBatch[], now: number): OnceCommit {
+    for (const [id, t] of this.#taken) if (t.at < now - TAKEN_IDS_KEEP_MS) this.#taken.delete(id);
+    const fresh: OnceBatch[] = [];
+    const ids = new Set<string>();
+    for (const b of batches) {
+      if (this.#taken.has(b.id) || ids.has(b.id)) continue;
+      ids.add(b.id);
+      fresh.push(b);
+    }
+    // One commit for them all: atomic, as the SQLite one.
+    this.commit({
+      intervals: fresh.flatMap((b) => b.intervals),
+      counts: fresh.flatMap((b) => b.counts),
+      cursors: [],
+    });
+    for (const b of fresh) this.#taken.set(b.id, { origin: b.origin, at: now });
+    return { taken: fresh.length, duplicates: batches.length - fresh.length };
+  }
+
+  taken(): TakenSummary[] {
+    const by = new Map<string, TakenSummary>();
+    for (const t of this.#taken.values()) {
+      const s = by.get(t.origin) ?? { origin: t.origin, events: 0, lastAt: 0 };
+      s.events++;
+      s.lastAt = Math.max(s.lastAt, t.at);
+      by.set(t.origin, s);
+    }
+    return [...by.values()].sort((a, b) => b.lastAt - a.lastAt);
+  }
 
   commit(batch: ActivityBatch): ActivityCommit {
     // All or nothing, as the SQLite one: work on copies, swap at the end.
@@ -38,7 +76,7 @@ export class MemoryActivity {
       out.changed++;
     }
     for (const c of batch.counts) {
-      const key = `${c.bucket}\u0000${c.kind}\u0000${c.subject}`;
+      const key = `${c.bucket}\u0000${c.kind}\u0000${c.subject}\u0000${c.source ?? ''}`;
       const prev = this.#counts.get(key);
       this.#counts.set(key, {
         ...c,

@@ -14,6 +14,9 @@ import { MemoryActivity } from './memory-activity.ts';
 import type {
   ActivityBatch,
   ActivityCommit,
+  OnceBatch,
+  OnceCommit,
+  TakenSummary,
   FileStamp,
   Cursor,
   LedgerStore,
@@ -200,6 +203,14 @@ export class MemoryLedger implements LedgerStore {
 
   commitActivity(batch: ActivityBatch): ActivityCommit {
     return this.#activity.commit(batch);
+  }
+
+  commitActivityOnce(batches: readonly OnceBatch[], now: number): OnceCommit {
+    return this.#activity.commitOnce(batches, now);
+  }
+
+  takenEvents(): TakenSummary[] {
+    return this.#activity.taken();
   }
 
   activityCursor(source: string): string | undefined {

@@ -90,6 +90,40 @@ export interface ActivityBatch {
   cursors: ReadonlyArray<{ source: string; state: string }>;
 }
 
+/**
+ * One event of a client that may send it again (the browser extension retries what it could
+ * not confirm): folded in once; a second commit of its id changes nothing.
+ */
+export interface OnceBatch {
+  /** The client's id for the event. */
+  id: string;
+  /** Who sent it, e.g. `extension:Brave`: what `takenEvents` sums per. */
+  origin: string;
+  intervals: readonly ActivityInterval[];
+  counts: readonly ActivityCount[];
+}
+
+export interface OnceCommit {
+  /** Events new to the store, folded in. */
+  taken: number;
+  /** Ids it had taken before: nothing changed for them. */
+  duplicates: number;
+}
+
+/** Events taken per origin. */
+export interface TakenSummary {
+  origin: string;
+  events: number;
+  /** When the newest was taken, ms. */
+  lastAt: number;
+}
+
+/**
+ * How long the id of a taken event is kept: longer than the oldest event the agent takes
+ * (30 days), so any retry of a taken event still finds its id.
+ */
+export const TAKEN_IDS_KEEP_MS = 35 * 86_400_000;
+
 export interface ActivityCommit {
   /** Sightings that added time or a source to what was stored. */
   changed: number;
@@ -104,6 +138,13 @@ export interface ActivityCommit {
 export interface ActivityStore {
   /** Folds a batch in atomically: a crash keeps its intervals, counts and cursors, or none. */
   commitActivity(batch: ActivityBatch): ActivityCommit;
+  /**
+   * Folds in events that each carry an id, in one transaction: an id taken before is skipped
+   * (a retry counts once). Ids taken more than TAKEN_IDS_KEEP_MS before `now` are forgotten.
+   */
+  commitActivityOnce(batches: readonly OnceBatch[], now: number): OnceCommit;
+  /** How many events each origin sent that were taken (within TAKEN_IDS_KEEP_MS), newest first. */
+  takenEvents(): TakenSummary[];
   /** The state a source last committed under this key. */
   activityCursor(source: string): string | undefined;
   /**

@@ -1,12 +1,14 @@
 // The agent's one HTTP port: OTLP/HTTP, hooks, the session API with its SSE stream, the
-// ledger's usage API, health, and the web dashboard (static.ts).
-// Every route checks the Host header; telemetry and hook routes refuse browser pages.
+// ledger's usage API, the browser extension's routes, health, and the web dashboard (static.ts).
+// Every route checks the Host header; telemetry and hook routes refuse browser pages; the
+// extension's take only the paired extension's origin and pairing code.
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LiveMonitor } from '../daemon/monitor.ts';
 import { HookPayloadError } from '../domain/normalize/hooks.ts';
+import { ExtensionRoutes } from '../ingest/extension/routes.ts';
 import { OTLP_PATHS, OtlpHttpHandler } from '../ingest/otlp/http.ts';
 import type { OtlpSink } from '../ingest/otlp/sink.ts';
 import type { UsageRoute } from './api/usage-api.ts';
@@ -38,6 +40,8 @@ export interface WebServerOptions {
   ledgerStatus?: () => { writable: boolean; lastError: string | null };
   /** GET /metrics (the Prometheus text); absent when it is off. */
   metrics?: Scrape | undefined;
+  /** POST /api/extension/* (the browser extension's routes). */
+  extension?: ExtensionRoutes | undefined;
 }
 
 export interface WebServer {
@@ -99,6 +103,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         sessions: opts.monitor.sessionCount,
       });
     }
+    // The extension's routes check their own bearer token (the pairing code) and origin.
+    if (ExtensionRoutes.owns(path) && opts.extension !== undefined) {
+      const r = await opts.extension.handle(req, path);
+      return sendJson(res, r.status, r.body, r.headers ?? {});
+    }
     const token = checkToken(req, opts.guard.token);
     if (!token.ok) return refuse(res, token);
 
@@ -128,6 +137,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       if (req.method !== 'GET') return methodNotAllowed(req, res, 'GET');
       return sendJson(res, 200, {
         monitor: opts.monitor.stats,
+        received: opts.monitor.received,
         otlp_http: otlp.stats,
         stream: sse.stats(),
         ...(opts.ledgerStatus !== undefined && { ledger: opts.ledgerStatus() }),

@@ -4,8 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ActivityInterval } from '../../src/domain/activity/intervals.ts';
-import type { LedgerStore } from '../../src/store/types.ts';
+import { type ActivityInterval, COUNT_BUCKET_MS } from '../../src/domain/activity/intervals.ts';
+import { type LedgerStore, TAKEN_IDS_KEEP_MS } from '../../src/store/types.ts';
 
 const T0 = Date.UTC(2026, 10, 21, 10, 0, 0);
 const MIN = 60_000;
@@ -183,4 +183,84 @@ export function activityContract(name: string, open: () => LedgerStore): void {
       'touching the range is not in it',
     );
   });
+
+  const visit = {
+    bucket: T0,
+    kind: 'site' as const,
+    subject: 'chatgpt.com',
+    entry: 'chatgpt',
+    category: 'assistant',
+    visits: 1,
+    commands: 0,
+  };
+  const once = (id: string, p: Partial<ActivityInterval> = {}) => ({
+    id,
+    origin: 'extension:Chromium',
+    intervals: [iv({ source: 'extension', ...p })],
+    counts: [{ ...visit, source: 'extension' as const }],
+  });
+
+  withStore('an event sent again (a retry) counts once', (s) => {
+    assert.deepEqual(
+      s.commitActivityOnce([once('e1'), once('e2', { start: T0 + H, end: T0 + H + MIN })], T0),
+      {
+        taken: 2,
+        duplicates: 0,
+      },
+    );
+    assert.deepEqual(
+      s.commitActivityOnce([once('e1'), once('e2', { start: T0 + H, end: T0 + H + MIN })], T0 + H),
+      {
+        taken: 0,
+        duplicates: 2,
+      },
+    );
+    assert.deepEqual(s.commitActivityOnce([once('e3'), once('e3')], T0 + H), {
+      taken: 1,
+      duplicates: 1,
+    });
+    const row = s.activityTotals({})[0]!;
+    assert.equal(row.visits, 3);
+    assert.deepEqual(row.sources, ['extension']);
+    assert.deepEqual(s.takenEvents(), [
+      { origin: 'extension:Chromium', events: 3, lastAt: T0 + H },
+    ]);
+  });
+
+  withStore('taken ids are forgotten after TAKEN_IDS_KEEP_MS', (s) => {
+    s.commitActivityOnce([once('old')], T0);
+    s.commitActivityOnce([once('new')], T0 + TAKEN_IDS_KEEP_MS + 1);
+    assert.deepEqual(
+      s.takenEvents().map((t) => t.events),
+      [1],
+    );
+  });
+
+  withStore('a bad event in a batch of events changes nothing', (s) => {
+    assert.throws(() =>
+      s.commitActivityOnce([once('a'), once('b', { start: T0 + 2 * H, end: T0 + H })], T0),
+    );
+    assert.equal(s.activityIntervals({}).length, 0);
+    assert.deepEqual(s.takenEvents(), []);
+    assert.deepEqual(s.commitActivityOnce([once('a')], T0), { taken: 1, duplicates: 0 });
+  });
+
+  withStore(
+    'visits the history and the extension both counted are the larger count, not the sum',
+    (s) => {
+      s.commitActivity({ intervals: [], counts: [{ ...visit, visits: 3 }], cursors: [] });
+      s.commitActivityOnce([once('x1'), once('x2')], T0);
+      assert.equal(s.activityTotals({})[0]!.visits, 3);
+      s.commitActivityOnce([once('x3'), once('x4')], T0);
+      assert.equal(s.activityTotals({})[0]!.visits, 4);
+      // Another quarter hour is its own.
+      s.commitActivity({
+        intervals: [],
+        counts: [{ ...visit, bucket: T0 + COUNT_BUCKET_MS, visits: 2 }],
+        cursors: [],
+      });
+      assert.equal(s.activityTotals({})[0]!.visits, 6);
+      assert.equal(s.activityTotals({}, true)[0]!.visits, 6);
+    },
+  );
 }

@@ -268,6 +268,11 @@ test('every dashboard query against a real Prometheus scraping the agent equals 
   agent.monitor.hook('claude', claude('Stop', 'sA'));
   agent.monitor.hook('claude', claude('SessionStart', 'sC'));
   await new Promise((r) => setImmediate(r));
+  // The counters export what they saved, within a second of the change: wait for the save,
+  // so the scrapes below and these totals agree (a busy machine takes its time).
+  await until('the wait saved', async () =>
+    Promise.resolve((agent.metrics.counters.current().waitingSeconds['claude-code'] ?? 0) >= 1.2),
+  );
   const doneAt = Date.now();
   const ledgerEnd = store.rollup({}, ['tool', 'model']);
   const countersEnd: SessionTotalsData = structuredClone(agent.metrics.counters.current());

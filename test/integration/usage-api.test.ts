@@ -19,8 +19,10 @@ import { startWebServer, type WebServer } from '../../src/web/server.ts';
 import { type Served, scratchHome, startServe } from '../support/cli.ts';
 import { claudeLogsRequest, toProtobuf } from '../support/otlp-builders.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked field by field below
+type Json = any;
+
 const NOW = Date.UTC(2026, 10, 21, 14, 30); // Saturday
-const H = 3_600_000;
 
 function ev(key: string, ts: number, p: Partial<UsageEvent>): UsageEvent {
   return {
@@ -72,7 +74,7 @@ function get(
   url: string,
   path: string,
   opts: { method?: string; host?: string } = {},
-): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
+): Promise<{ status: number; body: Json; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const u = new URL(path, url);
     const req = request(
@@ -233,7 +235,7 @@ describe('usage API over a SQLite ledger', () => {
     const r = await get(url, '/api/usage?period=day&by=tool&since=2026-11-01');
     assert.equal(r.status, 200);
     assert.deepEqual(
-      r.body.rows.map((x: any) => [x.period, x.tool, x.requests, x.costUsd]),
+      r.body.rows.map((x: Json) => [x.period, x.tool, x.requests, x.costUsd]),
       [
         ['2026-11-02', 'gemini-cli', 1, 0],
         ['2026-11-20', 'codex', 1, 0.5],
@@ -249,7 +251,7 @@ describe('usage API over a SQLite ledger', () => {
   test('usage by week, month, hour and in total; filters by tool and project', async () => {
     const weeks = (await get(url, '/api/usage?period=week&since=2026-10-01')).body;
     assert.deepEqual(
-      weeks.rows.map((x: any) => [x.period, x.requests]),
+      weeks.rows.map((x: Json) => [x.period, x.requests]),
       [
         ['2026-10-12', 1],
         ['2026-11-02', 1], // a Monday
@@ -258,7 +260,7 @@ describe('usage API over a SQLite ledger', () => {
     );
     const months = (await get(url, '/api/usage?period=month&since=2026-10-01&by=model')).body;
     assert.deepEqual(
-      months.rows.map((x: any) => [x.period, x.model, x.requests]),
+      months.rows.map((x: Json) => [x.period, x.model, x.requests]),
       [
         ['2026-10', 'claude-opus-5-5', 1],
         ['2026-11', 'claude-opus-5-5', 2],
@@ -268,7 +270,7 @@ describe('usage API over a SQLite ledger', () => {
     );
     const hours = (await get(url, '/api/usage?period=hour&since=2026-11-21&tz=Europe/Berlin')).body;
     assert.deepEqual(
-      hours.rows.map((x: any) => [x.period, x.requests]),
+      hours.rows.map((x: Json) => [x.period, x.requests]),
       [
         ['2026-11-21T00', 1],
         ['2026-11-21T11', 1],
@@ -278,8 +280,8 @@ describe('usage API over a SQLite ledger', () => {
     const total = (await get(url, '/api/usage?period=total&by=tool,project')).body;
     assert.equal(total.since, null);
     assert.equal(total.totals.requests, 5);
-    assert.ok(total.rows.every((x: any) => x.period === null));
-    assert.deepEqual(total.rows.map((x: any) => [x.tool, x.project]).sort(), [
+    assert.ok(total.rows.every((x: Json) => x.period === null));
+    assert.deepEqual(total.rows.map((x: Json) => [x.tool, x.project]).sort(), [
       ['claude-code', 'alpha'],
       ['codex', 'beta'],
       ['gemini-cli', ''],
@@ -292,7 +294,7 @@ describe('usage API over a SQLite ledger', () => {
     const r = (await get(url, '/api/blocks')).body;
     assert.equal(r.since, '2026-11-15');
     assert.deepEqual(
-      r.rows.map((b: any) => [b.start, b.requests, b.active]),
+      r.rows.map((b: Json) => [b.start, b.requests, b.active]),
       [
         ['2026-11-20T23:00:00.000Z', 1, false],
         ['2026-11-21T10:00:00.000Z', 2, true],
@@ -308,14 +310,14 @@ describe('usage API over a SQLite ledger', () => {
     assert.equal(r.body.project, 'alpha');
     assert.equal(r.body.totals.requests, 2);
     assert.deepEqual(
-      r.body.timeline.map((t: any) => [t.ts, t.requests]),
+      r.body.timeline.map((t: Json) => [t.ts, t.requests]),
       [
         [Date.UTC(2026, 10, 21, 10), 1],
         [Date.UTC(2026, 10, 21, 14), 1],
       ],
     );
     assert.deepEqual(
-      r.body.requests.map((q: any) => [q.ts, q.totalTokens, q.costUsd, q.costBasis]),
+      r.body.requests.map((q: Json) => [q.ts, q.totalTokens, q.costUsd, q.costBasis]),
       [
         [Date.UTC(2026, 10, 21, 10, 5), 450, 1, 'reported'],
         [Date.UTC(2026, 10, 21, 14, 10), 450, 2, 'reported'],
@@ -342,7 +344,7 @@ describe('usage API over a SQLite ledger', () => {
     const r = await get(url, '/api/activity');
     assert.equal(r.status, 200);
     assert.equal(r.body.since, '2026-10-23');
-    const rows = Object.fromEntries(r.body.rows.map((x: any) => [x.subject, x]));
+    const rows = Object.fromEntries(r.body.rows.map((x: Json) => [x.subject, x]));
     assert.equal(rows.Cursor.seconds, 7200, 'two overlapping sightings are one union');
     assert.deepEqual([...rows.Cursor.sources].sort(), ['foreground', 'process']);
     assert.equal(rows.Cursor.costBasis, 'estimated');
@@ -351,7 +353,7 @@ describe('usage API over a SQLite ledger', () => {
     assert.equal(rows['chatgpt.com'].visits, 3);
     assert.equal(rows.aider.commands, 2);
     assert.deepEqual(
-      r.body.byDay.map((d: any) => [d.period, d.kind, d.seconds]),
+      r.body.byDay.map((d: Json) => [d.period, d.kind, d.seconds]),
       [
         ['2026-11-20', 'site', 1800],
         ['2026-11-21', 'app', 7200],
@@ -360,7 +362,7 @@ describe('usage API over a SQLite ledger', () => {
     );
     const sites = (await get(url, '/api/activity?kind=site&since=2026-09-01')).body;
     assert.deepEqual(
-      sites.rows.map((x: any) => x.subject),
+      sites.rows.map((x: Json) => x.subject),
       ['chatgpt.com'],
     );
     const all = (await get(url, '/api/activity?since=2026-09-01&kind=app')).body;

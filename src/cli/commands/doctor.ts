@@ -1,24 +1,59 @@
-// `ai-observer doctor`: what the ledger reads and what it found — each log source's
-// directories, files, indexed lines and skipped (malformed) lines per file, the price table,
-// models without a price, and whether an agent writes the ledger — each problem with a fix.
+// `ai-observer doctor`: what is set up and what arrives — each AI tool's settings (as `setup`
+// writes them), whether the agent runs and what it has received from each tool and when, its
+// ports, ai-observer's own dirs — and what the ledger reads: each log source's directories,
+// files, indexed lines and skipped (malformed) lines per file, the price table, models without
+// a price, and whether an agent writes the ledger. Each problem comes with a one-line fix.
 
 import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load.ts';
 import { resolvePaths } from '../../config/paths.ts';
 import { ledgerFile, lockFile } from '../../ledger/files.ts';
 import { loadPricing } from '../../ledger/pricing.ts';
+import { pairingPath, readPairing } from '../../ingest/extension/pairing.ts';
 import { listFiles } from '../../sources/files/walk.ts';
 import { logSources } from '../../sources/log-sources.ts';
 import { SqliteLedger } from '../../store/sqlite/ledger.ts';
-import type { Cursor } from '../../store/types.ts';
+import type { Cursor, TakenSummary } from '../../store/types.ts';
 import { lockHolder } from '../../store/writer-lock.ts';
+import type { Tool } from '../../domain/events.ts';
+import { SETUP_TOOLS, type SetupTool } from '../../domain/setup/target.ts';
+import { toolFacingUrl } from '../../install/agent-address.ts';
+import {
+  type AgentStatus,
+  agentStatus,
+  checkDir,
+  type DirCheck,
+  ownDirs,
+  portFree,
+  type SetupStatus,
+  setupStatus,
+} from '../../install/checks.ts';
+import { selfCommand } from '../../install/self-command.ts';
+import { TOOL_NAMES } from '../../install/settings-files.ts';
+import { agentHeaders } from '../agent-url.ts';
+
+const TOOL_OF: Record<SetupTool, Tool> = {
+  claude: 'claude-code',
+  codex: 'codex',
+  gemini: 'gemini-cli',
+};
+
+function ago(ms: number, now: number): string {
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 90) return `${s}s ago`;
+  if (s < 5400) return `${Math.round(s / 60)}m ago`;
+  return `${(s / 3600).toFixed(1)}h ago`;
+}
 
 export const DOCTOR_HELP = `Usage: ai-observer doctor [--json]
 
-Shows where ai-observer looks for each AI tool's logs, what the ledger has indexed from each
-file (lines, requests, skipped malformed lines), the price table, models without a price and
-whether an agent keeps the ledger current — with a one-line fix for each problem.`;
+Shows whether each AI tool is set up to report to the agent, whether the agent runs and what
+it has received from each tool and when, its ports, the permissions of ai-observer's dirs,
+where it looks for each tool's logs, what the ledger has indexed from each file (lines,
+requests, skipped malformed lines), the price table, models without a price and whether an
+agent keeps the ledger current — with a one-line fix for each problem.`;
 
 interface SourceReport {
   tool: string;
@@ -49,10 +84,12 @@ export async function doctor(argv: string[]): Promise<number> {
   const cursors = new Map<string, Cursor>();
   let unpriced: Array<{ tool: string; model: string; requests: number }> = [];
   let events = 0;
+  let taken: TakenSummary[] = [];
   if (existsSync(file)) {
     const store = new SqliteLedger(file, { readOnly: true });
     try {
       for (const c of store.cursors()) cursors.set(c.path, c);
+      taken = store.takenEvents().filter((t) => t.origin.startsWith('extension:'));
       const byModel = store.rollup({}, ['tool', 'model']);
       events = byModel.reduce((n, r) => n + r.requests, 0);
       unpriced = byModel
@@ -115,13 +152,85 @@ export async function doctor(argv: string[]): Promise<number> {
     );
   }
   const agentPid = lockHolder(lockFile(paths));
-  if (agentPid === undefined) {
+
+  // What each tool is set up to send, and what the agent got.
+  const url = toolFacingUrl(env);
+  const target = { httpUrl: url, command: selfCommand() };
+  const setup: Array<SetupStatus & { used: boolean }> = SETUP_TOOLS.map((t) => {
+    const st = setupStatus(t, target, env);
+    return { ...st, used: st.exists || existsSync(dirname(st.file)) };
+  });
+  for (const st of setup) {
+    if (st.error !== null) {
+      problems.push(`${st.error} — fix it, then run \`ai-observer setup ${st.tool}\``);
+    } else if (st.used && !st.configured) {
+      problems.push(
+        `${TOOL_NAMES[st.tool]} does not report to the agent (${st.missing.join(', ')}) — run \`ai-observer setup ${st.tool}\``,
+      );
+    }
+  }
+  const agent: AgentStatus = await agentStatus(url, agentHeaders(env));
+  const ports: Array<{ name: string; port: number; state: 'agent' | 'free' | 'taken' }> = [];
+  if (agent.running) {
+    ports.push({ name: 'server.port', port: config.server.port, state: 'agent' });
+  } else {
     problems.push(
-      'no agent keeps the ledger current — start it with `ai-observer serve` (reports index on demand meanwhile)',
+      `the agent is not running at ${url} (${agent.error}) — start it: \`ai-observer serve\`, or \`ai-observer service install\` to run it at login`,
+    );
+    const host = config.server.host;
+    const wanted: Array<[string, number]> = [['server.port', config.server.port]];
+    if (config.server.grpc) wanted.push(['server.grpcPort', config.server.grpcPort]);
+    for (const [name, port] of wanted) {
+      if (port === 0) continue;
+      const free = await portFree(host, port);
+      ports.push({ name, port, state: free ? 'free' : 'taken' });
+      if (!free) {
+        problems.push(
+          `port ${port} on ${host} is taken by another program — set ${name} in ${paths.configFile}, then run \`ai-observer setup\` for your tools again`,
+        );
+      }
+    }
+  }
+  // A stopped agent is reported above; a running one that does not write the ledger is odd.
+  if (agent.running && agentPid === undefined && config.ledger.enabled) {
+    problems.push(
+      'the running agent does not keep the ledger current (another data dir?) — restart it with `ai-observer serve` under the same user and config',
+    );
+  }
+  const dirs: DirCheck[] = ownDirs(paths).map((d) => checkDir(d));
+  for (const d of dirs) if (d.problem !== null) problems.push(d.problem);
+  if (config.server.token !== '' && existsSync(paths.configFile) && process.platform !== 'win32') {
+    const mode = statSync(paths.configFile).mode & 0o777;
+    if ((mode & 0o044) !== 0) {
+      problems.push(
+        `${paths.configFile} holds server.token and other users can read it — run \`chmod 600 ${paths.configFile}\``,
+      );
+    }
+  }
+
+  // The browser extension: paired, connected (its origin pinned), and what it delivered.
+  const pairing = readPairing(pairingPath(paths.dataDir));
+  const extension = {
+    paired: pairing !== undefined,
+    origin: pairing?.origin ?? null,
+    browsers: taken.map((t) => ({
+      browser: t.origin.slice('extension:'.length),
+      events: t.events,
+      lastAt: t.lastAt,
+    })),
+  };
+  if (pairing !== undefined && pairing.origin === null) {
+    problems.push(
+      'the browser extension is paired but has not connected yet — enter the pairing code in its Options page (or run `ai-observer extension pair` for a new one)',
     );
   }
 
   const result = {
+    setup,
+    extension,
+    agent,
+    ports,
+    dirs,
     configFile: { path: paths.configFile, exists: existsSync(paths.configFile) },
     ledger: {
       path: file,
@@ -140,8 +249,56 @@ export async function doctor(argv: string[]): Promise<number> {
     return 0;
   }
   const lines: string[] = [];
+  const now = Date.now();
+  lines.push('setup');
+  for (const st of setup) {
+    const state =
+      st.error !== null
+        ? `✗ ${st.error}`
+        : st.configured
+          ? '✓ reports to the agent'
+          : st.used
+            ? `✗ not set up (${st.missing.join(', ')})`
+            : '· not used here';
+    lines.push(`  ${TOOL_NAMES[st.tool].padEnd(12)} ${st.file} ${state}`);
+  }
   lines.push(
-    `config   ${paths.configFile}${result.configFile.exists ? '' : ' (not present: defaults)'}`,
+    `\nagent    ${url} ${agent.running ? `running (version ${agent.version}, up ${agent.uptimeS}s)` : `not running (${agent.error})`}`,
+  );
+  if (agent.running) {
+    for (const st of setup) {
+      const r = agent.received[TOOL_OF[st.tool]];
+      const got =
+        r === undefined || r.lastAt === null
+          ? st.configured
+            ? 'nothing yet since the agent started — use the tool once (it reads its settings when it starts)'
+            : 'nothing'
+          : `${r.logRecords} log records, ${r.metricPoints} metric points, ${r.spans} spans, ${r.hooks} hooks; last ${ago(r.lastAt, now)}`;
+      lines.push(`  ${TOOL_NAMES[st.tool].padEnd(12)} ${got}`);
+    }
+  }
+  for (const p of ports)
+    lines.push(`  ${p.name} ${p.port}: ${p.state === 'agent' ? 'the agent' : p.state}`);
+  lines.push(
+    `\nextension ${
+      !extension.paired
+        ? 'not paired (optional: `ai-observer extension pair`)'
+        : extension.origin === null
+          ? 'paired, not connected yet'
+          : `paired with ${extension.origin}`
+    }`,
+  );
+  for (const b of extension.browsers) {
+    lines.push(`  ${b.browser.padEnd(12)} ${b.events} events; last ${ago(b.lastAt, now)}`);
+  }
+  for (const d of dirs) {
+    const mode = d.mode === null ? '' : ` (mode ${d.mode.toString(8)})`;
+    lines.push(
+      `dir      ${d.path}${d.exists ? mode : ' (not created yet)'}${d.problem ? ' ✗' : ''}`,
+    );
+  }
+  lines.push(
+    `\nconfig   ${paths.configFile}${result.configFile.exists ? '' : ' (not present: defaults)'}`,
   );
   lines.push(
     `ledger   ${file} — ${events} requests, ${(result.ledger.bytes / 1e6).toFixed(1)} MB${agentPid !== undefined ? `, written by the agent (pid ${agentPid})` : ''}`,

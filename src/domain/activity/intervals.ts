@@ -45,6 +45,12 @@ export interface ActivityCount {
   category: string;
   visits: number;
   commands: number;
+  /**
+   * Who counted, when it is the browser extension: its counts are kept apart from the
+   * history's, because both see the same visits (see `mergeCountSources`). Absent for the
+   * history sources.
+   */
+  source?: 'extension';
 }
 
 export const COUNT_BUCKET_MS = 15 * 60_000;
@@ -152,7 +158,10 @@ export interface ActivityTotalsRow {
   /** activeSeconds × the entry's hourly rate. */
   costUsd: number;
   costBasis: 'estimated';
-  /** Browser visits (history and extension) in the range. */
+  /**
+   * Browser visits in the range: per quarter hour the larger of the history's and the
+   * extension's counts (they see the same visits).
+   */
   visits: number;
   /** Commands typed in a shell that started it, in the range. */
   commands: number;
@@ -161,6 +170,27 @@ export interface ActivityTotalsRow {
   /** First and last instant seen in the range (ms), from intervals and counts. */
   firstTs: number;
   lastTs: number;
+}
+
+/**
+ * Counts of one quarter hour and subject from different counters, as one: the browser history
+ * and the extension see the same visits, so the larger of the two counts (never their sum).
+ * Counts of one counter are already added up by the store.
+ */
+export function mergeCountSources(counts: Iterable<ActivityCount>): ActivityCount[] {
+  const out = new Map<string, ActivityCount>();
+  for (const c of counts) {
+    const key = `${c.bucket}\u0000${c.kind}\u0000${c.subject}`;
+    const prev = out.get(key);
+    if (prev === undefined) {
+      const { source: _, ...plain } = c;
+      out.set(key, plain);
+      continue;
+    }
+    prev.visits = Math.max(prev.visits, c.visits);
+    prev.commands = Math.max(prev.commands, c.commands);
+  }
+  return [...out.values()];
 }
 
 interface Acc {
@@ -242,7 +272,7 @@ export function activityTotals(
       a.row.lastTs = Math.max(a.row.lastTs, end);
     }
   }
-  for (const c of counts) {
+  for (const c of mergeCountSources(counts)) {
     if (!wanted(c.kind, c.subject)) continue;
     if (c.bucket < since - (since % COUNT_BUCKET_MS) || c.bucket >= until) continue;
     const day = byDay ? Math.floor((c.bucket + zone(c.bucket)) / DAY_MS) : undefined;

@@ -9,6 +9,7 @@ import type { Cursor, FileStamp, LedgerStore } from '../../store/types.ts';
 import type { LogFormat } from '../types.ts';
 import { type FileIndexResult, indexFile, unchangedSince } from './index-file.ts';
 import type { ParseJob } from './parse-protocol.ts';
+import type { DirCache } from './dir-cache.ts';
 import { type FoundFile, listFiles, underRoot } from './walk.ts';
 import { importInWorker, WorkerFailure } from './worker-import.ts';
 
@@ -52,6 +53,8 @@ export interface IndexerOptions {
    * from the cursors committed so far. Without it the failure is thrown.
    */
   onWorkerFailure?: (err: Error) => void;
+  /** Directory listings kept between walks (saved after each). */
+  dirCache?: DirCache & { save(): void };
 }
 
 /** Below this, starting a worker costs more than it saves. */
@@ -81,7 +84,10 @@ export class LogIndexer {
 
   #files(): FoundFile[] {
     const all: FoundFile[] = [];
-    for (const s of this.#sources) all.push(...listFiles(s.format, s.roots));
+    const cache = this.#opts.dirCache;
+    const now = (this.#opts.now ?? Date.now)();
+    for (const s of this.#sources) all.push(...listFiles(s.format, s.roots, cache, now));
+    cache?.save();
     return all;
   }
 

@@ -4,6 +4,7 @@
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { LogFormat, SourceFile } from '../types.ts';
+import { type DirCache, type DirListing, RACY_MS } from './dir-cache.ts';
 
 export interface FoundFile {
   file: SourceFile;
@@ -13,32 +14,65 @@ export interface FoundFile {
 /**
  * Synchronous: one walk is far cheaper than thousands of awaited calls. Entry types come with
  * the listing (no stat per entry, unlike `readdir`'s `recursive`, which stats every name);
- * symbolic links are followed to directories up to a depth no tool's layout comes near.
+ * symbolic links are followed to directories up to a depth no tool's layout comes near. With
+ * a cache, a directory whose mtime has not moved since it was listed is not listed again.
  */
-export function listFiles(format: LogFormat<unknown>, roots: readonly string[]): FoundFile[] {
+export function listFiles(
+  format: LogFormat<unknown>,
+  roots: readonly string[],
+  cache?: DirCache,
+  now: number = Date.now(),
+): FoundFile[] {
   const out: FoundFile[] = [];
   for (const root of roots) {
     const visit = (dir: string, rel: string, depth: number): void => {
-      let entries: Dirent[];
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        // A missing root is most users' normal; a directory gone mid-walk is nothing to read.
-        if (code === 'ENOENT' || code === 'ENOTDIR' || (depth > 0 && code === 'EACCES')) return;
-        throw err;
+      const listing = list(dir, depth, cache, now);
+      if (listing === undefined) return;
+      for (const d of listing.dirs) {
+        if (depth < MAX_DEPTH) visit(join(dir, d), rel === '' ? d : `${rel}/${d}`, depth + 1);
       }
-      for (const e of entries) {
-        const path = join(dir, e.name);
-        const name = rel === '' ? e.name : `${rel}/${e.name}`;
-        if (isDirectory(e, path)) {
-          if (depth < MAX_DEPTH) visit(path, name, depth + 1);
-        } else if (format.matches(name)) out.push({ file: { path, root }, format });
+      for (const f of listing.files) {
+        const name = rel === '' ? f : `${rel}/${f}`;
+        if (format.matches(name)) out.push({ file: { path: join(dir, f), root }, format });
       }
     };
     visit(root, '', 0);
   }
   return out;
+}
+
+/** A directory's entries: from the cache while its mtime stands, else from a listing. */
+function list(
+  dir: string,
+  depth: number,
+  cache: DirCache | undefined,
+  now: number,
+): Omit<DirListing, 'mtimeMs'> | undefined {
+  let mtimeMs: number | undefined;
+  try {
+    if (cache !== undefined) {
+      mtimeMs = statSync(dir).mtimeMs;
+      const hit = cache.get(dir);
+      if (hit !== undefined && hit.mtimeMs === mtimeMs) return hit;
+    }
+    const entries = readdirSync(dir, { withFileTypes: true });
+    const listing = { mtimeMs: mtimeMs ?? 0, dirs: [] as string[], files: [] as string[] };
+    for (const e of entries) {
+      if (isDirectory(e, join(dir, e.name))) listing.dirs.push(e.name);
+      else listing.files.push(e.name);
+    }
+    if (cache !== undefined) {
+      if (now - listing.mtimeMs > RACY_MS) cache.set(dir, listing);
+      else cache.delete(dir);
+    }
+    return listing;
+  } catch (err) {
+    cache?.delete(dir);
+    const code = (err as NodeJS.ErrnoException).code;
+    // A missing root is most users' normal; a directory gone mid-walk is nothing to read.
+    if (code === 'ENOENT' || code === 'ENOTDIR' || (depth > 0 && code === 'EACCES')) return;
+    throw err;
+  }
 }
 
 const MAX_DEPTH = 12;

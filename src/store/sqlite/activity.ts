@@ -15,7 +15,14 @@ import {
   unionOf,
 } from '../../domain/activity/intervals.ts';
 import type { ActivityKind } from '../../domain/activity/catalog.ts';
-import type { ActivityBatch, ActivityCommit } from '../types.ts';
+import {
+  type ActivityBatch,
+  type ActivityCommit,
+  type OnceBatch,
+  type OnceCommit,
+  TAKEN_IDS_KEEP_MS,
+  type TakenSummary,
+} from '../types.ts';
 import type { Database, Statement } from './driver.ts';
 
 type IntervalRow = [number, string, string, string, string, number, number, number, number];
@@ -56,7 +63,39 @@ export class SqliteActivity {
   }
 
   commit(batch: ActivityBatch): ActivityCommit {
+    return this.#transaction(() => this.#apply(batch));
+  }
+
+  commitOnce(batches: readonly OnceBatch[], now: number): OnceCommit {
     return this.#transaction(() => {
+      this.#stmt('DELETE FROM activity_taken WHERE at < ?').run(now - TAKEN_IDS_KEEP_MS);
+      const take = this.#stmt(
+        'INSERT INTO activity_taken (id, origin, at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      );
+      const out: OnceCommit = { taken: 0, duplicates: 0 };
+      for (const b of batches) {
+        if (Number(take.run(b.id, b.origin, now).changes) === 0) {
+          out.duplicates++;
+          continue;
+        }
+        this.#apply({ intervals: b.intervals, counts: b.counts, cursors: [] });
+        out.taken++;
+      }
+      return out;
+    });
+  }
+
+  taken(): TakenSummary[] {
+    const rows = this.#stmt(
+      `SELECT origin, count(*) AS events, max(at) AS lastAt FROM activity_taken
+       GROUP BY origin ORDER BY lastAt DESC`,
+    ).all() as unknown as TakenSummary[];
+    return rows.map((r) => ({ origin: r.origin, events: r.events, lastAt: r.lastAt }));
+  }
+
+  /** A batch's changes, inside the caller's transaction. */
+  #apply(batch: ActivityBatch): ActivityCommit {
+    {
       const out: ActivityCommit = { changed: 0, unchanged: 0 };
       const sorted = [...batch.intervals].sort((a, b) => a.start - b.start);
       for (const iv of sorted) {
@@ -67,14 +106,24 @@ export class SqliteActivity {
         else out.unchanged++;
       }
       const count = this.#stmt(
-        `INSERT INTO activity_counts (bucket, kind, subject, entry, category, visits, commands)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (bucket, kind, subject) DO UPDATE SET
+        `INSERT INTO activity_counts
+           (bucket, kind, subject, source, entry, category, visits, commands)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (bucket, kind, subject, source) DO UPDATE SET
            visits = visits + excluded.visits, commands = commands + excluded.commands,
            entry = excluded.entry, category = excluded.category`,
       );
       for (const c of batch.counts) {
-        count.run(c.bucket, c.kind, c.subject, c.entry, c.category, c.visits, c.commands);
+        count.run(
+          c.bucket,
+          c.kind,
+          c.subject,
+          c.source ?? '',
+          c.entry,
+          c.category,
+          c.visits,
+          c.commands,
+        );
       }
       const cursor = this.#stmt(
         'INSERT OR REPLACE INTO activity_cursors (source, state, updated_at) VALUES (?, ?, ?)',
@@ -82,7 +131,7 @@ export class SqliteActivity {
       const now = Date.now();
       for (const c of batch.cursors) cursor.run(c.source, c.state, now);
       return out;
-    });
+    }
   }
 
   /** One sighting into its subject's union; false when it was already there. */
@@ -164,10 +213,12 @@ export class SqliteActivity {
     }
     const counts = (
       this.#stmt(
-        `SELECT bucket, kind, subject, entry, category, visits, commands FROM activity_counts
-         WHERE ${where.join(' AND ')}`,
+        `SELECT bucket, kind, subject, entry, category, visits, commands, source
+         FROM activity_counts WHERE ${where.join(' AND ')}`,
         true,
-      ).all(...params) as unknown as Array<[number, string, string, string, string, number, number]>
+      ).all(...params) as unknown as Array<
+        [number, string, string, string, string, number, number, string]
+      >
     ).map((r) => ({
       bucket: r[0],
       kind: r[1] as ActivityKind,
@@ -176,6 +227,7 @@ export class SqliteActivity {
       category: r[4],
       visits: r[5],
       commands: r[6],
+      ...(r[7] === 'extension' ? { source: 'extension' as const } : {}),
     }));
     return activityTotals(this.intervals(filter), counts, filter, byDay);
   }

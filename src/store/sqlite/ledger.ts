@@ -14,6 +14,9 @@ import type {
 import type {
   ActivityBatch,
   ActivityCommit,
+  OnceBatch,
+  OnceCommit,
+  TakenSummary,
   FileStamp,
   Cursor,
   LedgerStore,
@@ -218,10 +221,11 @@ class RollupDeltas extends Map<string, RollupDelta> {
   }
 }
 
-type SumsTable = 'usage_rollup' | 'usage_hourly' | 'usage_daily';
+type SumsTable = 'usage_rollup' | 'usage_hourly' | 'usage_hourly_models' | 'usage_daily';
 const TABLE_KEYS: Record<SumsTable, string[]> = {
   usage_rollup: ['bucket', 'tool', 'model', 'project', 'session_id'],
   usage_hourly: ['bucket', 'tool', 'model', 'project'],
+  usage_hourly_models: ['bucket', 'tool', 'model'],
   usage_daily: ['day', 'tool', 'model', 'project'],
 };
 
@@ -494,9 +498,14 @@ export class SqliteLedger implements LedgerStore {
     if (deltas.size === 0) return;
     this.#usageVersion++;
     this.#upsertSums('usage_rollup', deltas.values());
+    const hours = coarser(deltas.values(), (b) => b - (b % HOUR_MS));
+    this.#upsertSums('usage_hourly', hours);
     this.#upsertSums(
-      'usage_hourly',
-      coarser(deltas.values(), (b) => b - (b % HOUR_MS)),
+      'usage_hourly_models',
+      coarser(
+        hours.map((h) => ({ ...h, project: '' })),
+        (b) => b,
+      ),
     );
     const zone = this.#zone;
     if (zone !== undefined) {
@@ -506,7 +515,7 @@ export class SqliteLedger implements LedgerStore {
       );
     }
     if (deltas.shrunk) {
-      for (const table of ['usage_rollup', 'usage_hourly', 'usage_daily'])
+      for (const table of ['usage_rollup', 'usage_hourly', 'usage_hourly_models', 'usage_daily'])
         this.#stmt(`DELETE FROM ${table} WHERE requests = 0`).run();
     }
   }
@@ -551,6 +560,7 @@ export class SqliteLedger implements LedgerStore {
         d.lastTs,
       ];
       if (withSession) upsert.run(d.bucket, d.tool, d.model, d.project, d.session, ...sums);
+      else if (table === 'usage_hourly_models') upsert.run(d.bucket, d.tool, d.model, ...sums);
       else upsert.run(d.bucket, d.tool, d.model, d.project, ...sums);
     }
   }
@@ -683,9 +693,14 @@ export class SqliteLedger implements LedgerStore {
       range.push('bucket < ?');
       rangeParams.push(filter.until);
     }
+    // Without a project in the query, the hourly sums per tool and model do (half the rows).
+    const hourly =
+      filter.project === undefined && !by.includes('project')
+        ? 'usage_hourly_models'
+        : 'usage_hourly';
     if (this.#hourlyServes(filter, by)) {
       return {
-        from: `usage_hourly ${whereOf(range)}`,
+        from: `${hourly} ${whereOf(range)}`,
         params: [...rangeParams, ...commonParams],
         day: () => this.#localDaySql('usage_hourly', HOUR_MS, filter),
         once: false,
@@ -697,16 +712,19 @@ export class SqliteLedger implements LedgerStore {
       const quarters = cut
         .flatMap((h) => [h, h + BUCKET_MS, h + 2 * BUCKET_MS, h + 3 * BUCKET_MS])
         .join(', ');
-      const columns = `bucket, tool, model, project, requests, input, output, cache_read,
-        cache_write_5m, cache_write_1h, reasoning, cost_reported, cost_computed, n_reported,
-        n_computed, n_unpriced, first_ts, last_ts`;
+      const sums = `requests, input, output, cache_read, cache_write_5m, cache_write_1h,
+        reasoning, cost_reported, cost_computed, n_reported, n_computed, n_unpriced, first_ts,
+        last_ts`;
+      const project = hourly === 'usage_hourly' ? 'project' : "'' AS project";
       const hourRange = [...range];
       const hourParams = [...rangeParams];
       if (filter.since !== undefined) hourParams[0] = filter.since - (filter.since % HOUR_MS);
       return {
-        from: `(SELECT ${columns} FROM usage_hourly ${whereOf([...hourRange, `bucket NOT IN (${hours})`])}
+        from: `(SELECT bucket, tool, model, ${project}, ${sums} FROM ${hourly}
+            ${whereOf([...hourRange, `bucket NOT IN (${hours})`])}
           UNION ALL
-          SELECT ${columns} FROM usage_rollup ${whereOf([...range, `bucket IN (${quarters})`])})`,
+          SELECT bucket, tool, model, project, ${sums} FROM usage_rollup
+            ${whereOf([...range, `bucket IN (${quarters})`])})`,
         params: [...hourParams, ...commonParams, ...rangeParams, ...commonParams],
         // Quarter-hour offsets: an hour read whole has one offset all through (else it is cut).
         day: () => this.#localDaySql('usage_rollup', BUCKET_MS, filter),
@@ -923,12 +941,27 @@ export class SqliteLedger implements LedgerStore {
         sum(output), sum(cache_read), sum(cache_write_5m), sum(cache_write_1h), sum(reasoning),
         sum(cost_reported), sum(cost_computed), sum(n_reported), sum(n_computed),
         sum(n_unpriced), min(first_ts), max(last_ts)
-      FROM usage_rollup GROUP BY 1, tool, model, project;`);
+      FROM usage_rollup GROUP BY 1, tool, model, project;
+      DELETE FROM usage_hourly_models;
+      INSERT INTO usage_hourly_models
+      SELECT bucket, tool, model, sum(requests), sum(input), sum(output), sum(cache_read),
+        sum(cache_write_5m), sum(cache_write_1h), sum(reasoning), sum(cost_reported),
+        sum(cost_computed), sum(n_reported), sum(n_computed), sum(n_unpriced), min(first_ts),
+        max(last_ts)
+      FROM usage_hourly GROUP BY bucket, tool, model;`);
     this.#rebuildDaily();
   }
 
   commitActivity(batch: ActivityBatch): ActivityCommit {
     return this.#activity.commit(batch);
+  }
+
+  commitActivityOnce(batches: readonly OnceBatch[], now: number): OnceCommit {
+    return this.#activity.commitOnce(batches, now);
+  }
+
+  takenEvents(): TakenSummary[] {
+    return this.#activity.taken();
   }
 
   activityCursor(source: string): string | undefined {

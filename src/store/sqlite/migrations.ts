@@ -142,6 +142,49 @@ const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 4: the browser extension. Its visit counts are kept apart from the history's (both see the
+  // same visits; reads take the larger), and the ids of the events it sent that were taken, so
+  // a retry counts once.
+  `
+  CREATE TABLE activity_counts_v4 (
+    bucket INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    source TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    category TEXT NOT NULL,
+    visits INTEGER NOT NULL,
+    commands INTEGER NOT NULL,
+    PRIMARY KEY (bucket, kind, subject, source)
+  ) WITHOUT ROWID;
+  INSERT INTO activity_counts_v4
+  SELECT bucket, kind, subject, '', entry, category, visits, commands FROM activity_counts;
+  DROP TABLE activity_counts;
+  ALTER TABLE activity_counts_v4 RENAME TO activity_counts;
+  CREATE TABLE activity_taken (
+    id TEXT PRIMARY KEY,
+    origin TEXT NOT NULL,
+    at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX activity_taken_at ON activity_taken (at);
+  `,
+  // 5: hourly sums per tool and model only: days in a zone other than the daily sums' read
+  // half the rows when no project is asked for.
+  `
+  CREATE TABLE usage_hourly_models (
+    bucket INTEGER NOT NULL,
+    tool TEXT NOT NULL,
+    model TEXT NOT NULL,
+    ${SUM_COLUMNS},
+    PRIMARY KEY (bucket, tool, model)
+  ) WITHOUT ROWID;
+  INSERT INTO usage_hourly_models
+  SELECT bucket, tool, model, sum(requests), sum(input), sum(output), sum(cache_read),
+    sum(cache_write_5m), sum(cache_write_1h), sum(reasoning), sum(cost_reported),
+    sum(cost_computed), sum(n_reported), sum(n_computed), sum(n_unpriced), min(first_ts),
+    max(last_ts)
+  FROM usage_hourly GROUP BY bucket, tool, model;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

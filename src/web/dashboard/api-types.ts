@@ -1,28 +1,17 @@
-// The agent's REST answers as the dashboard reads them (README "HTTP API"). The session list
-// is the same type `watch` and the snapshot file use.
+// The agent's REST answers as the dashboard reads them (README "HTTP API"). The session list,
+// figures and usage rows are the very types the agent builds them from.
 
+import type { Basis as CostBasis, Figures } from '../../domain/report.ts';
 import type { SessionView } from '../../domain/session-view.ts';
+import type { UsageRow } from '../../domain/usage-rows.ts';
 
 export type { SessionListMessage, SessionView } from '../../domain/session-view.ts';
 
-export type CostBasis = 'reported' | 'computed' | 'unknown' | 'mixed';
+export type { Basis as CostBasis, Figures } from '../../domain/report.ts';
+export type { UsageRow } from '../../domain/usage-rows.ts';
+
 /** What a figure on the page rests on; activity costs are estimated from hourly rates. */
 export type Basis = CostBasis | 'estimated';
-
-export interface Figures {
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  cacheWrite5mTokens: number;
-  cacheWrite1hTokens: number;
-  reasoningTokens: number;
-  totalTokens: number;
-  costUsd: number;
-  costBasis: CostBasis;
-  cost: { reportedUsd: number; computedUsd: number; unpricedRequests: number };
-}
 
 export interface Window {
   since: number;
@@ -49,14 +38,6 @@ export interface Summary {
   week: Figures & Window;
   month: Figures & Window;
   block: Block | null;
-}
-
-export interface UsageRow extends Figures {
-  period: string | null;
-  tool?: string;
-  model?: string;
-  project?: string;
-  cacheShare: number;
 }
 
 export interface Usage {
