@@ -30,6 +30,10 @@ const ROUTES: Array<[method: string, path: string]> = [
   ['POST', '/v1/logs'],
   ['POST', '/v1/metrics'],
   ['POST', '/v1/traces'],
+  ['POST', '/api/extension/pair'],
+  ['GET', '/api/extension/catalog'],
+  ['GET', '/api/extension/today'],
+  ['POST', '/api/extension/events'],
   ['GET', '/no-such-route'],
 ];
 
