@@ -18,7 +18,7 @@ import { dataDirProblems } from '../../src/ledger/data-dir.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { type Paths, resolvePaths } from '../../src/config/paths.ts';
 import { type Agent, startAgent } from '../../src/daemon/agent.ts';
-import { scratchHome } from '../support/cli.ts';
+import { runCli, scratchHome } from '../support/cli.ts';
 import { logsRequest, msToNanos, toProtobuf } from '../support/otlp-builders.ts';
 
 function tryMount(dir: string, size: string): string | undefined {
@@ -199,6 +199,19 @@ async function duringFault(s: Setup, fault: 'read-only' | 'full', refused: Uint8
   assert.equal(problems.length, 1, problems.join('\n'));
   assert.match(problems[0]!, fault === 'read-only' ? /read-only/ : /full/);
   assert.ok(problems[0]!.includes(s.dataDir));
+  // And `doctor` says the same, with its fix.
+  const d = await runCli(['doctor', '--json'], {
+    env: {
+      AI_OBSERVER_HOME: s.home,
+      HOME: join(s.home, 'user-home'),
+      CLAUDE_CONFIG_DIR: join(s.home, 'claude'),
+    },
+  });
+  assert.equal(d.code, 0, d.stderr);
+  assert.ok(
+    (JSON.parse(d.stdout) as { problems: string[] }).problems.includes(problems[0]!),
+    d.stdout,
+  );
 }
 
 /** Writable again: the refused batch is taken when sent again, the transcript indexed. */

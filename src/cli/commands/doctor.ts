@@ -12,6 +12,7 @@ import { resolvePaths } from '../../config/paths.ts';
 import { ledgerFile, lockFile } from '../../ledger/files.ts';
 import { loadPricing } from '../../ledger/pricing.ts';
 import { pairingPath, readPairing } from '../../ingest/extension/pairing.ts';
+import { dataDirProblems } from '../../ledger/data-dir.ts';
 import { listFiles } from '../../sources/files/walk.ts';
 import { logSources } from '../../sources/log-sources.ts';
 import { SqliteLedger } from '../../store/sqlite/ledger.ts';
@@ -197,6 +198,8 @@ export async function doctor(argv: string[]): Promise<number> {
       'the running agent does not keep the ledger current (another data dir?) — restart it with `ai-observer serve` under the same user and config',
     );
   }
+  // A read-only or full data directory: live sessions go on, billed requests wait.
+  problems.push(...dataDirProblems(paths));
   const dirs: DirCheck[] = ownDirs(paths).map((d) => checkDir(d));
   for (const d of dirs) if (d.problem !== null) problems.push(d.problem);
   if (config.server.token !== '' && existsSync(paths.configFile) && process.platform !== 'win32') {
