@@ -24,16 +24,21 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Starts Chromium with a new --user-data-dir; throws (never skips) when it is not installed. */
-export async function launchChromium(
-  opts: { viewport?: { width: number; height: number } } = {},
-): Promise<Browser> {
+/** A new --user-data-dir; throws (never skips) when Chromium is not installed. */
+function newProfile(): string {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does)`,
     );
   }
-  const profile = mkdtempSync(join(tmpdir(), 'aio-chromium-'));
+  return mkdtempSync(join(tmpdir(), 'aio-chromium-'));
+}
+
+/** Starts Chromium with a new --user-data-dir. */
+export async function launchChromium(
+  opts: { viewport?: { width: number; height: number } } = {},
+): Promise<Browser> {
+  const profile = newProfile();
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -65,12 +70,7 @@ export async function launchWithExtension(
   extensionDir: string,
   hostRules: string[],
 ): Promise<ExtensionBrowser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does)`,
-    );
-  }
-  const profile = mkdtempSync(join(tmpdir(), 'aio-chromium-'));
+  const profile = newProfile();
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: false,
