@@ -264,6 +264,20 @@ function coarser(deltas: Iterable<RollupDelta>, timeOf: (bucket: number) => numb
 /** Beyond this many cut hours (years of days), the quarter hours are read as they are. */
 const MAX_CUT_HOURS = 4000;
 
+/** SQL conditions with their parameters, for the values that are given. */
+function conditions(
+  parts: ReadonlyArray<[string, string | number | undefined]>,
+): [string[], Array<string | number>] {
+  const sql: string[] = [];
+  const params: Array<string | number> = [];
+  for (const [condition, value] of parts) {
+    if (value === undefined) continue;
+    sql.push(condition);
+    params.push(value);
+  }
+  return [sql, params];
+}
+
 const SUMS = `sum(requests), sum(input), sum(output), sum(cache_read), sum(cache_write_5m),
   sum(cache_write_1h), sum(reasoning), sum(cost_reported), sum(cost_computed), sum(n_reported),
   sum(n_computed), sum(n_unpriced), min(first_ts), max(last_ts)`;
@@ -650,32 +664,20 @@ export class SqliteLedger implements LedgerStore {
     filter: RollupFilter,
     by: readonly RollupDimension[],
   ): { from: string; params: Array<string | number>; day: () => string; once: boolean } {
-    const common: string[] = [];
-    const commonParams: Array<string | number> = [];
-    if (filter.tool !== undefined) {
-      common.push('tool = ?');
-      commonParams.push(filter.tool);
-    }
-    if (filter.project !== undefined) {
-      common.push('project = ?');
-      commonParams.push(filter.project);
-    }
+    const [common, commonParams] = conditions([
+      ['tool = ?', filter.tool],
+      ['project = ?', filter.project],
+    ]);
     const whereOf = (extra: string[]) => {
       const all = [...extra, ...common];
       return all.length > 0 ? `WHERE ${all.join(' AND ')}` : '';
     };
     const daily = this.#dailyServes(filter, by);
     if (daily !== undefined) {
-      const range: string[] = [];
-      const params: Array<string | number> = [];
-      if (daily.since !== undefined) {
-        range.push('day >= ?');
-        params.push(daily.since);
-      }
-      if (daily.until !== undefined) {
-        range.push('day < ?');
-        params.push(daily.until);
-      }
+      const [range, params] = conditions([
+        ['day >= ?', daily.since],
+        ['day < ?', daily.until],
+      ]);
       return {
         from: `usage_daily ${whereOf(range)}`,
         params: [...params, ...commonParams],
@@ -683,16 +685,10 @@ export class SqliteLedger implements LedgerStore {
         once: false,
       };
     }
-    const range: string[] = [];
-    const rangeParams: Array<string | number> = [];
-    if (filter.since !== undefined) {
-      range.push('bucket >= ?');
-      rangeParams.push(bucketOf(filter.since));
-    }
-    if (filter.until !== undefined) {
-      range.push('bucket < ?');
-      rangeParams.push(filter.until);
-    }
+    const [range, rangeParams] = conditions([
+      ['bucket >= ?', filter.since === undefined ? undefined : bucketOf(filter.since)],
+      ['bucket < ?', filter.until],
+    ]);
     // Without a project in the query, the hourly sums per tool and model do (half the rows).
     const hourly =
       filter.project === undefined && !by.includes('project')
