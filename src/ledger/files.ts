@@ -11,3 +11,8 @@ export function ledgerFile(paths: Paths): string {
 export function lockFile(paths: Paths): string {
   return join(paths.dataDir, 'ledger.lock');
 }
+
+/** The writer's directory listings of the log roots (sources/files/dir-cache.ts). */
+export function dirCacheFile(paths: Paths): string {
+  return join(paths.dataDir, 'dir-cache.json');
+}

@@ -1,6 +1,7 @@
 // Opens the usage ledger the way every command needs it: as the one writer when no agent runs
 // (then it brings the index up to date first), or read-only next to a running agent, which
-// keeps the index current itself.
+// keeps the index current itself, and read-only too when nothing changed since the last
+// writer (ledger/freshness.ts).
 
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/schema.ts';
@@ -11,6 +12,7 @@ import { SqliteLedger } from '../store/sqlite/ledger.ts';
 import type { LedgerStore } from '../store/types.ts';
 import { lockHolder } from '../store/writer-lock.ts';
 import { ledgerFile, lockFile } from './files.ts';
+import { ledgerIsCurrent } from './freshness.ts';
 
 export interface OpenLedger {
   store: LedgerStore;
@@ -39,12 +41,23 @@ export const LARGE_IMPORT_BYTES = 64 * 1024 * 1024;
 
 export async function openLedger(opts: OpenLedgerOptions): Promise<OpenLedger> {
   const { config, paths } = opts;
+  const free = lockHolder(lockFile(paths)) === undefined;
+  if (free && opts.index) {
+    const current = openIfCurrent(config, paths, opts.env ?? process.env);
+    if (current !== undefined) {
+      return {
+        store: current,
+        agentPid: undefined,
+        indexed: undefined,
+        close: () => current.close(),
+      };
+    }
+  }
   // Beside a running agent only the store is needed: the writer's modules (indexer, formats,
   // prices) are loaded only when this process may become the writer.
-  let writer =
-    lockHolder(lockFile(paths)) === undefined
-      ? (await import('./writer.ts')).openLedgerWriter(config, paths, opts.env)
-      : undefined;
+  let writer = free
+    ? (await import('./writer.ts')).openLedgerWriter(config, paths, opts.env)
+    : undefined;
   if (
     writer !== undefined &&
     opts.index &&
@@ -74,4 +87,26 @@ export async function openLedger(opts: OpenLedgerOptions): Promise<OpenLedger> {
     ? new SqliteLedger(file, { readOnly: true })
     : new MemoryLedger();
   return { store, agentPid, indexed: undefined, close: () => store.close() };
+}
+
+/**
+ * The ledger read-only, when it is there and already what the writer would make of it now; a
+ * writer that takes the role meanwhile only adds to what the report reads.
+ */
+function openIfCurrent(
+  config: Config,
+  paths: Paths,
+  env: NodeJS.ProcessEnv,
+): SqliteLedger | undefined {
+  const file = ledgerFile(paths);
+  if (!existsSync(file)) return undefined;
+  let store: SqliteLedger;
+  try {
+    store = new SqliteLedger(file, { readOnly: true });
+  } catch {
+    return undefined; // the writer opens it and says what is wrong
+  }
+  if (ledgerIsCurrent(store, config, paths, env)) return store;
+  store.close();
+  return undefined;
 }

@@ -3,21 +3,21 @@
 // CLI command only when no agent runs (ledger/open.ts).
 
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.ts';
 import type { Paths } from '../config/paths.ts';
 import type { UsageEvent } from '../domain/events.ts';
-import { localZoneName, zoneOffsetOf } from '../config/local-zone.ts';
 import { workerModule } from '../package-files.ts';
+import { priceSourcesStamp } from '../pricing/files.ts';
 import { FileDirCache } from '../sources/files/dir-cache.ts';
 import { LogIndexer } from '../sources/files/indexer.ts';
 import type { ParseJob, ParseWorkerData } from '../sources/files/parse-protocol.ts';
 import { logSources } from '../sources/log-sources.ts';
 import { SqliteLedger } from '../store/sqlite/ledger.ts';
 import { acquireWriterLock, type WriterLock } from '../store/writer-lock.ts';
-import { ledgerFile, lockFile } from './files.ts';
+import { dirCacheFile, ledgerFile, lockFile } from './files.ts';
 import { loadPricing } from './pricing.ts';
+import { ledgerZone } from './zone.ts';
 
 /** The ledger as the writer: the lock held, prices applied, and an indexer over the logs. */
 export interface LedgerWriter {
@@ -44,14 +44,17 @@ export function openLedgerWriter(
     throw err;
   }
   try {
+    // Stamped before the tables are read (pricing/files.ts says why).
+    const priceStamp = priceSourcesStamp(paths.dataDir, config.pricing.overrides);
     const pricing = loadPricing(config, paths);
     // Computed costs follow the price table: a new table re-prices what is stored.
     store.reprice(pricing.id, pricing.price);
+    if (store.writerMarks()?.priceStamp !== priceStamp) store.setPriceStamp(priceStamp);
     const indexer = new LogIndexer(store, logSources(config.ledger, env), {
       price: pricing.price,
       startWorker: (jobs) => startParseWorker(jobs, config, paths),
       workers: parseWorkers(),
-      dirCache: new FileDirCache(join(paths.dataDir, 'dir-cache.json')),
+      dirCache: new FileDirCache(dirCacheFile(paths)),
       onWorkerFailure: (err) =>
         process.stderr.write(`ai-observer: ${err.message}; reading the rest on one thread\n`),
       ...(yieldBetweenChunks !== undefined ? { yieldBetweenChunks } : {}),
@@ -70,12 +73,6 @@ export function openLedgerWriter(
     lock.release();
     throw err;
   }
-}
-
-/** The zone reports count days in by default: the one the ledger keeps daily sums in. */
-export function ledgerZone(config: Config, env: NodeJS.ProcessEnv) {
-  const name = config.report.timezone || localZoneName(env);
-  return { name, offset: zoneOffsetOf(name, env) };
 }
 
 /**

@@ -3,7 +3,6 @@
 // parsed once per process: the status line pays for it on every run (see data/PRICES.md).
 
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   mergeOverrides,
   mergeTables,
@@ -11,15 +10,7 @@ import {
   PriceTableError,
   parsePriceTable,
 } from '../domain/pricing.ts';
-import { packageFile } from '../package-files.ts';
-
-/** The table in the package. */
-export const SHIPPED_PRICES = packageFile('data/prices.json');
-
-/** Where `prices update` keeps the downloaded table. */
-export function downloadedPricesFile(dataDir: string): string {
-  return join(dataDir, 'prices.json');
-}
+import { downloadedPricesFile, SHIPPED_PRICES } from './files.ts';
 
 export interface LoadPriceTableOptions {
   dataDir: string;

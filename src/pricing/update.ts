@@ -3,7 +3,8 @@
 
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { parsePriceTable, PriceTableError } from '../domain/pricing.ts';
-import { clearPriceTableCache, downloadedPricesFile } from './table.ts';
+import { downloadedPricesFile } from './files.ts';
+import { clearPriceTableCache } from './table.ts';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;

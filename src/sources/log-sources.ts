@@ -1,16 +1,13 @@
-// The transcript sources the ledger indexes, with their directories resolved from config and
-// environment (DESIGN.md §3: one folder per source).
+// The transcript sources the ledger indexes: each tool's locations (log-locations.ts) with
+// its format (DESIGN.md §3: one folder per source).
 
-import { homedir } from 'node:os';
 import type { Config } from '../config/schema.ts';
 import type { Tool } from '../domain/events.ts';
 import { claudeCodeFormat } from './claude-code/format.ts';
-import { claudeRoots } from './claude-code/paths.ts';
 import { codexFormat } from './codex/format.ts';
-import { codexRoots } from './codex/paths.ts';
 import type { LogSource } from './files/indexer.ts';
 import { geminiCliFormat } from './gemini-cli/format.ts';
-import { geminiRoots } from './gemini-cli/paths.ts';
+import { logLocations } from './log-locations.ts';
 import type { LogFormat } from './types.ts';
 
 const FORMATS: Record<Tool, LogFormat<unknown>> = {
@@ -28,10 +25,5 @@ export function logSources(
   ledger: Config['ledger'],
   env: NodeJS.ProcessEnv = process.env,
 ): LogSource[] {
-  const home = env.HOME || homedir();
-  return [
-    { format: FORMATS['claude-code'], roots: claudeRoots(env, ledger.claudeDirs, home) },
-    { format: FORMATS.codex, roots: codexRoots(env, ledger.codexHome, home) },
-    { format: FORMATS['gemini-cli'], roots: geminiRoots(env, ledger.geminiDir, home) },
-  ];
+  return logLocations(ledger, env).map((l) => ({ format: FORMATS[l.tool], roots: l.roots }));
 }

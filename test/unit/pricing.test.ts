@@ -16,7 +16,7 @@ import {
   priceUsage,
   undatedModelName,
 } from '../../src/domain/pricing.ts';
-import { SHIPPED_PRICES } from '../../src/pricing/table.ts';
+import { SHIPPED_PRICES } from '../../src/pricing/files.ts';
 
 const tokens = (t: Partial<TokenCounts>): TokenCounts => ({ ...ZERO_TOKENS, ...t });
 const close = (actual: number, expected: number, msg?: string) =>

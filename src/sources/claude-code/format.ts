@@ -6,6 +6,7 @@
 import type { TokenCounts, UsageEvent } from '../../domain/events.ts';
 import { projectOf } from '../../domain/normalize/attrs.ts';
 import type { LogFormat, ParsedLine } from '../types.ts';
+import { isClaudeTranscript } from './paths.ts';
 import {
   count,
   IGNORED,
@@ -101,9 +102,7 @@ export const claudeCodeFormat: LogFormat<ClaudeState> = {
   // this before decoding them (parseLine applies the same rule to what it is given).
   billingMarker: '"usage"',
 
-  matches(relPath) {
-    return relPath.endsWith('.jsonl');
-  },
+  matches: isClaudeTranscript,
 
   initialState(file) {
     const rel = relativePath(file);

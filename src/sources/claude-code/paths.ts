@@ -28,3 +28,8 @@ export function claudeRoots(env: NodeJS.ProcessEnv, configured: string, home: st
   }
   return [...new Set(dirs.map((d) => join(d, 'projects')))];
 }
+
+/** Whether a file under a projects directory (path relative to it) is a transcript. */
+export function isClaudeTranscript(relPath: string): boolean {
+  return relPath.endsWith('.jsonl');
+}

@@ -8,6 +8,7 @@ import type { TokenCounts, UsageEvent } from '../../domain/events.ts';
 import { usageMatch } from '../../domain/events.ts';
 import { projectOf } from '../../domain/normalize/attrs.ts';
 import type { LogFormat, ParsedLine, SourceFile } from '../types.ts';
+import { isCodexRollout } from './paths.ts';
 import { count, IGNORED, isObject, type Json, parseRecord, text, unparsed } from '../jsonl.ts';
 
 /** Codex's usage object, as written (input includes cached, output includes reasoning). */
@@ -152,10 +153,7 @@ function onTokenCount(record: Json, info: Json, state: CodexState): Step {
 export const codexFormat: LogFormat<CodexState> = {
   tool: 'codex',
 
-  matches(relPath) {
-    // Relative to `sessions/` (dated folders) or `archived_sessions/` (flat).
-    return /^(?:\d{4}\/\d{2}\/\d{2}\/)?rollout-[^/]*\.jsonl$/.test(relPath);
-  },
+  matches: isCodexRollout,
 
   initialState(file) {
     return {

@@ -17,3 +17,9 @@ export function codexRoots(env: NodeJS.ProcessEnv, configured: string, home: str
   const dir = codexHome(env, configured, home);
   return [join(dir, 'sessions'), join(dir, 'archived_sessions')];
 }
+
+/** Whether a file under a root (path relative to `sessions/` or `archived_sessions/`) is a rollout. */
+export function isCodexRollout(relPath: string): boolean {
+  // Dated folders under `sessions/`, flat under `archived_sessions/`.
+  return /^(?:\d{4}\/\d{2}\/\d{2}\/)?rollout-[^/]*\.jsonl$/.test(relPath);
+}

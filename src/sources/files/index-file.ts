@@ -3,11 +3,12 @@
 // from the start (the ledger's keys keep that from counting anything twice), and the cursor
 // committed in the same transaction as the events it covers.
 
-import { closeSync, fstatSync, openSync, type Stats, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import type { UsageEvent } from '../../domain/events.ts';
-import type { Cursor, FileStamp } from '../../store/types.ts';
+import type { Cursor } from '../../store/types.ts';
 import type { LogFormat, SourceFile } from '../types.ts';
 import { readLines } from './line-chunks.ts';
+import { unchangedSince } from './stamp.ts';
 
 /** Takes a file's cursor with the events read up to it, to commit them together. */
 export type CommitFile = (cursor: Cursor, events: UsageEvent[]) => void;
@@ -34,16 +35,6 @@ export interface FileIndexResult {
   lines: number;
   events: number;
   malformed: number;
-}
-
-/** A stat is enough to see that a file is as it was when its cursor was written. */
-export function unchangedSince(stamp: FileStamp, st: Stats): boolean {
-  return (
-    stamp.dev === st.dev &&
-    stamp.ino === st.ino &&
-    stamp.size === st.size &&
-    stamp.mtimeMs === st.mtimeMs
-  );
 }
 
 const OPEN = 0x7b;

@@ -7,9 +7,10 @@ import type { Worker } from 'node:worker_threads';
 import type { UsageEvent } from '../../domain/events.ts';
 import type { Cursor, FileStamp, LedgerStore } from '../../store/types.ts';
 import type { LogFormat } from '../types.ts';
-import { type FileIndexResult, indexFile, unchangedSince } from './index-file.ts';
+import { type FileIndexResult, indexFile } from './index-file.ts';
 import type { ParseJob } from './parse-protocol.ts';
 import type { DirCache } from './dir-cache.ts';
+import { unchangedSince } from './stamp.ts';
 import { type FoundFile, listFiles, underRoot } from './walk.ts';
 import { importInWorker, WorkerFailure } from './worker-import.ts';
 

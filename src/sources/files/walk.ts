@@ -2,13 +2,18 @@
 // some of the tools.
 
 import { type Dirent, readdirSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import type { LogFormat, SourceFile } from '../types.ts';
 import { type DirCache, type DirListing, RACY_MS } from './dir-cache.ts';
 
-export interface FoundFile {
+/** What decides which files under a root are transcripts: a format, or just its matcher. */
+export interface Matcher {
+  matches(relPath: string): boolean;
+}
+
+export interface FoundFile<F extends Matcher = LogFormat<unknown>> {
   file: SourceFile;
-  format: LogFormat<unknown>;
+  format: F;
 }
 
 /**
@@ -17,26 +22,29 @@ export interface FoundFile {
  * symbolic links are followed to directories up to a depth no tool's layout comes near. With
  * a cache, a directory whose mtime has not moved since it was listed is not listed again.
  */
-export function listFiles(
-  format: LogFormat<unknown>,
+export function listFiles<F extends Matcher>(
+  format: F,
   roots: readonly string[],
   cache?: DirCache,
   now: number = Date.now(),
-): FoundFile[] {
-  const out: FoundFile[] = [];
+): FoundFile<F>[] {
+  const out: FoundFile<F>[] = [];
   for (const root of roots) {
     const visit = (dir: string, rel: string, depth: number): void => {
       const listing = list(dir, depth, cache, now);
       if (listing === undefined) return;
+      // Names from a listing hold no separator: appending them keeps a normal path normal,
+      // without path.join's normalizing pass over the whole path for each of thousands.
+      const prefix = dir.endsWith(sep) ? dir : dir + sep;
       for (const d of listing.dirs) {
-        if (depth < MAX_DEPTH) visit(join(dir, d), rel === '' ? d : `${rel}/${d}`, depth + 1);
+        if (depth < MAX_DEPTH) visit(prefix + d, rel === '' ? d : `${rel}/${d}`, depth + 1);
       }
       for (const f of listing.files) {
         const name = rel === '' ? f : `${rel}/${f}`;
-        if (format.matches(name)) out.push({ file: { path: join(dir, f), root }, format });
+        if (format.matches(name)) out.push({ file: { path: prefix + f, root }, format });
       }
     };
-    visit(root, '', 0);
+    visit(normalize(root), '', 0);
   }
   return out;
 }
@@ -58,7 +66,7 @@ function list(
     const entries = readdirSync(dir, { withFileTypes: true });
     const listing = { mtimeMs: mtimeMs ?? 0, dirs: [] as string[], files: [] as string[] };
     for (const e of entries) {
-      if (isDirectory(e, join(dir, e.name))) listing.dirs.push(e.name);
+      if (isDirectory(e, dir)) listing.dirs.push(e.name);
       else listing.files.push(e.name);
     }
     if (cache !== undefined) {
@@ -77,11 +85,11 @@ function list(
 
 const MAX_DEPTH = 12;
 
-function isDirectory(e: Dirent, path: string): boolean {
+function isDirectory(e: Dirent, dir: string): boolean {
   if (e.isDirectory()) return true;
   if (!e.isSymbolicLink()) return false;
   try {
-    return statSync(path).isDirectory();
+    return statSync(join(dir, e.name)).isDirectory();
   } catch {
     return false; // a dangling link
   }

@@ -7,6 +7,7 @@
 import type { TokenCounts, UsageEvent } from '../../domain/events.ts';
 import { usageMatch } from '../../domain/events.ts';
 import type { LogFormat, ParsedLine, SourceFile } from '../types.ts';
+import { isGeminiChat } from './paths.ts';
 import {
   count,
   IGNORED,
@@ -74,14 +75,7 @@ function onMessage(record: Json, tokens: Json, state: GeminiState): ParsedLine {
 export const geminiCliFormat: LogFormat<GeminiState> = {
   tool: 'gemini-cli',
 
-  matches(relPath) {
-    // Relative to `tmp/`. Older versions wrote one whole `session-*.json` document, rewritten
-    // in place: not a log; on resume Gemini converts it to `.jsonl`, which is read then.
-    return (
-      /^[^/]+\/chats\/session-[^/]*\.jsonl$/.test(relPath) ||
-      /^[^/]+\/chats\/[^/]+\/[^/]+\.jsonl$/.test(relPath)
-    );
-  },
+  matches: isGeminiChat,
 
   initialState(file) {
     const parts = relativeParts(file);

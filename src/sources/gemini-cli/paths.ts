@@ -18,3 +18,13 @@ export function geminiDir(env: NodeJS.ProcessEnv, configured: string, home: stri
 export function geminiRoots(env: NodeJS.ProcessEnv, configured: string, home: string): string[] {
   return [join(geminiDir(env, configured, home), 'tmp')];
 }
+
+/** Whether a file under `tmp/` (path relative to it) is a chat recording. */
+export function isGeminiChat(relPath: string): boolean {
+  // Older versions wrote one whole `session-*.json` document, rewritten in place: not a log;
+  // on resume Gemini converts it to `.jsonl`, which is read then.
+  return (
+    /^[^/]+\/chats\/session-[^/]*\.jsonl$/.test(relPath) ||
+    /^[^/]+\/chats\/[^/]+\/[^/]+\.jsonl$/.test(relPath)
+  );
+}

@@ -290,6 +290,12 @@ const DIMENSION_COLUMN: Record<Exclude<RollupDimension, 'day'>, string> = {
   session: 'session_id',
 };
 
+export interface WriterMarks {
+  schemaVersion: number;
+  zone: string | undefined;
+  priceStamp: string | undefined;
+}
+
 export interface SqliteLedgerOptions {
   /** Open for reading only: reports while another process (the agent) writes. */
   readOnly?: boolean;
@@ -914,6 +920,39 @@ export class SqliteLedger implements LedgerStore {
       this.#stmt("INSERT OR REPLACE INTO meta (key, value) VALUES ('price_id', ?)").run(priceId);
       return changed;
     });
+  }
+
+  /**
+   * What a reader compares with the present before it trusts the ledger as current
+   * (ledger/freshness.ts): the schema version, the zone of the daily sums and the stamp of the
+   * price tables the stored costs were computed with. `undefined` when the schema predates
+   * them.
+   */
+  writerMarks(): WriterMarks | undefined {
+    try {
+      const version = (
+        this.#stmt('SELECT max(version) AS v FROM schema_version').get() as { v: number | null }
+      ).v;
+      const meta = new Map(
+        (
+          this.#stmt(
+            "SELECT key, value FROM meta WHERE key IN ('daily_zone', 'price_stamp')",
+          ).all() as Array<{ key: string; value: string }>
+        ).map((r) => [r.key, r.value]),
+      );
+      return {
+        schemaVersion: version ?? 0,
+        zone: meta.get('daily_zone'),
+        priceStamp: meta.get('price_stamp'),
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Records the stamp of the price tables the ledger is now priced with (see writerMarks). */
+  setPriceStamp(stamp: string): void {
+    this.#stmt("INSERT OR REPLACE INTO meta (key, value) VALUES ('price_stamp', ?)").run(stamp);
   }
 
   usageVersion(): number {

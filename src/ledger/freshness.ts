@@ -1,0 +1,42 @@
+// Whether the ledger as stored is already what a writer would make of it now: the current
+// schema, daily sums in today's zone, costs from the price tables as they are, and every
+// transcript read to its end. Then a report reads it as it is, read-only, and never loads the
+// writer's modules, takes the lock or prices anything: the warm report's fast path.
+
+import type { Config } from '../config/schema.ts';
+import type { Paths } from '../config/paths.ts';
+import { priceSourcesStamp } from '../pricing/files.ts';
+import { FileDirCache } from '../sources/files/dir-cache.ts';
+import { transcriptsUnchanged } from '../sources/files/freshness.ts';
+import { logLocations } from '../sources/log-locations.ts';
+import type { SqliteLedger } from '../store/sqlite/ledger.ts';
+import { SCHEMA_VERSION } from '../store/sqlite/migrations.ts';
+import { dirCacheFile } from './files.ts';
+import { ledgerZoneName } from './zone.ts';
+
+export function ledgerIsCurrent(
+  store: SqliteLedger,
+  config: Config,
+  paths: Paths,
+  env: NodeJS.ProcessEnv,
+  now: number = Date.now(),
+): boolean {
+  const marks = store.writerMarks();
+  if (marks === undefined || marks.schemaVersion !== SCHEMA_VERSION) return false;
+  if (marks.zone !== ledgerZoneName(config, env)) return false;
+  let prices: string;
+  try {
+    prices = priceSourcesStamp(paths.dataDir, config.pricing.overrides);
+  } catch {
+    return false; // the writer meets the unreadable table and says so
+  }
+  if (marks.priceStamp !== prices) return false;
+  if (!config.ledger.enabled) return true;
+  return transcriptsUnchanged(
+    logLocations(config.ledger, env),
+    store.fileStamps(),
+    // Read, never saved: only the writer keeps the listings.
+    new FileDirCache(dirCacheFile(paths)),
+    now,
+  );
+}

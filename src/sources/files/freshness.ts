@@ -1,0 +1,34 @@
+// Whether any transcript under the log roots is new or changed since the ledger read it: the
+// same walk and stat the indexer starts with, and nothing else (no cursor, no parser).
+
+import { statSync } from 'node:fs';
+import type { FileStamp } from '../../store/types.ts';
+import type { DirCache } from './dir-cache.ts';
+import { unchangedSince } from './stamp.ts';
+import { listFiles, type Matcher } from './walk.ts';
+
+/**
+ * `true` when every transcript found has a stamp and is as it was then. A transcript gone
+ * since is nothing to read; any file that cannot be examined counts as changed, so the
+ * indexer meets it and reports it.
+ */
+export function transcriptsUnchanged(
+  locations: ReadonlyArray<Matcher & { roots: readonly string[] }>,
+  stamps: ReadonlyMap<string, FileStamp>,
+  cache: DirCache,
+  now: number,
+): boolean {
+  try {
+    for (const location of locations) {
+      for (const { file } of listFiles(location, location.roots, cache, now)) {
+        const stamp = stamps.get(file.path);
+        if (stamp === undefined) return false;
+        const st = statSync(file.path, { throwIfNoEntry: false });
+        if (st !== undefined && !unchangedSince(stamp, st)) return false;
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
