@@ -7,14 +7,16 @@
 // report or the status line then loads a handful of files instead of some forty modules, a
 // sizeable part of their start-up (BENCHMARKS.md §4). Every chunk is written flat into dist/,
 // one level under the package root, as src/ is: src/package-files.ts relies on that.
-// Packages from node_modules stay outside the bundle and load as they are.
+// Packages from node_modules stay outside the bundle and load as they are; Node's built-ins
+// are taken with process.getBuiltinModule (scripts/builtin-imports.ts says why).
 // The web dashboard is built last, into dist/web/ (scripts/build-dashboard.ts).
 
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { buildDashboard } from './build-dashboard.ts';
+import { useBuiltinModule } from './builtin-imports.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist');
@@ -36,4 +38,9 @@ const result = await build({
   logLevel: 'warning',
 });
 if (result.errors.length > 0) process.exit(1);
+for (const name of readdirSync(outdir)) {
+  if (!name.endsWith('.js')) continue;
+  const file = join(outdir, name);
+  writeFileSync(file, useBuiltinModule(readFileSync(file, 'utf8')));
+}
 await buildDashboard(join(outdir, 'web'), root);

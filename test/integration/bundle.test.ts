@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -39,6 +39,15 @@ function cli(args: string[], env: NodeJS.ProcessEnv): string {
   assert.equal(r.status, 0);
   return r.stdout;
 }
+
+test('the bundle takes Node’s built-ins without ESM facades', () => {
+  const files = readdirSync(join(pkg, 'dist')).filter((f) => f.endsWith('.js'));
+  assert.ok(files.length > 10);
+  for (const f of files) {
+    const code = readFileSync(join(pkg, 'dist', f), 'utf8');
+    assert.doesNotMatch(code, /^import [^;]* from "node:/m, f);
+  }
+});
 
 test('the bundle knows its version', () => {
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));

@@ -110,6 +110,21 @@ describe('report over the real transcripts', () => {
     assert.match(text.stdout, /computed/);
   });
 
+  test('a reader that closes early ends the report quietly, as `| head` expects', async () => {
+    const child = spawn(process.execPath, [MAIN, 'report', 'daily', '--json'], {
+      env: childEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // the pipe is closed before the report writes to it
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
+  });
+
   test('bad flags are one clear line and exit code 2', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['report', 'yearly'], /unknown report "yearly"/],

@@ -25,6 +25,7 @@ import { openLedger } from '../../ledger/open.ts';
 import { buildReport, REPORT_KINDS, type ReportKind } from '../../ledger/reports.ts';
 import type { RollupFilter } from '../../store/types.ts';
 import { progressBar } from '../render/progress.ts';
+import { writeOut } from '../render/stdout.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const REPORT_HELP = `Usage: ai-observer report <daily|weekly|monthly|session|blocks|models> [options]
@@ -175,11 +176,11 @@ export async function report(argv: string[]): Promise<number> {
       tool: filter.tool ?? null,
       project: filter.project ?? null,
     };
-    if (values.json) process.stdout.write(`${JSON.stringify({ ...header, ...out })}\n`);
+    if (values.json) writeOut(`${JSON.stringify({ ...header, ...out })}\n`);
     else {
       // The table library is only needed for people, not for scripts.
       const { renderReport } = await import('../render/report-table.ts');
-      process.stdout.write(`${renderReport(kind, header, out)}\n`);
+      writeOut(`${renderReport(kind, header, out)}\n`);
     }
     return 0;
   } finally {
@@ -233,10 +234,10 @@ async function activityReport(kind: ActivityReport, o: ActivityReportOptions): P
       period: o.period ?? null,
     };
     const body = { rows, totals: activitySummary(rows) };
-    if (o.json) process.stdout.write(`${JSON.stringify({ ...header, ...body })}\n`);
+    if (o.json) writeOut(`${JSON.stringify({ ...header, ...body })}\n`);
     else {
       const { renderActivity } = await import('../render/activity-table.ts');
-      process.stdout.write(`${renderActivity(header, body)}\n`);
+      writeOut(`${renderActivity(header, body)}\n`);
     }
     return 0;
   } finally {

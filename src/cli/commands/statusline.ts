@@ -11,6 +11,7 @@ import { startOfToday } from '../../domain/periods.ts';
 import { ledgerFile, lockFile } from '../../ledger/files.ts';
 import { SqliteLedger } from '../../store/sqlite/ledger.ts';
 import { lockHolder } from '../../store/writer-lock.ts';
+import { writeOut } from '../render/stdout.ts';
 
 export const STATUSLINE_HELP = `Usage: ai-observer statusline [--timezone ZONE]
 
@@ -136,6 +137,6 @@ export async function statusline(argv: string[]): Promise<number> {
     }
   }
   const agentUp = lockHolder(lockFile(paths)) !== undefined;
-  process.stdout.write(`${statusText(input, figures, agentUp)}\n`);
+  writeOut(`${statusText(input, figures, agentUp)}\n`);
   return 0;
 }
