@@ -32,11 +32,13 @@ export function ledgerIsCurrent(
   }
   if (marks.priceStamp !== prices) return false;
   if (!config.ledger.enabled) return true;
-  return transcriptsUnchanged(
-    logLocations(config.ledger, env),
-    store.fileStamps(),
-    // Read, never saved: only the writer keeps the listings.
-    new FileDirCache(dirCacheFile(paths)),
-    now,
-  );
+  const listings = new FileDirCache(dirCacheFile(paths));
+  if (!transcriptsUnchanged(logLocations(config.ledger, env), store.fileStamps(), listings, now)) {
+    return false;
+  }
+  // Listings this walk had to take (none, or a missing cache's worth) are kept for the next:
+  // the file is replaced whole by a rename, so a writer saving its own meanwhile loses nothing
+  // but the other's listings, which are checked by their mtime before any use.
+  listings.save();
+  return true;
 }

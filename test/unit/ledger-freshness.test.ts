@@ -6,21 +6,23 @@
 import assert from 'node:assert/strict';
 import {
   appendFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { loadConfig } from '../../src/config/load.ts';
 import { resolvePaths } from '../../src/config/paths.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { ledgerFile } from '../../src/ledger/files.ts';
+import { dirCacheFile, ledgerFile } from '../../src/ledger/files.ts';
 import { ledgerIsCurrent } from '../../src/ledger/freshness.ts';
 import { openLedger } from '../../src/ledger/open.ts';
 import { downloadedPricesFile, priceSourcesStamp } from '../../src/pricing/files.ts';
@@ -115,12 +117,25 @@ test('a new transcript, a new directory of them, or a new root is seen', async (
   assert.equal((await open(s)).way, 'read-only');
 });
 
-test('the fast path writes nothing: no lock, no ledger change, no directory cache', async () => {
+test('the fast path takes no lock and leaves the ledger as it is', async () => {
   const s = setup();
   await open(s);
   const before = snapshot(s.paths.dataDir);
   assert.equal((await open(s)).way, 'read-only');
   assert.deepEqual(snapshot(s.paths.dataDir), before);
+});
+
+test('the fast path keeps the listings it had to take, so the next one stats instead', async () => {
+  const s = setup();
+  const old = new Date(Date.now() - 60_000);
+  for (const d of [s.project, dirname(s.project)]) utimesSync(d, old, old);
+  await open(s);
+  const cache = dirCacheFile(s.paths);
+  assert.ok(existsSync(cache), 'the writer kept its listings');
+  rmSync(cache);
+  assert.equal((await open(s)).way, 'read-only');
+  const kept = JSON.parse(readFileSync(cache, 'utf8')) as { dirs: Array<[string]> };
+  assert.ok(kept.dirs.some(([dir]) => dir === s.project));
 });
 
 test('a deleted transcript changes nothing: the ledger keeps its history', async () => {

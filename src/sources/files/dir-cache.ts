@@ -27,7 +27,10 @@ export interface DirCache {
  */
 export const RACY_MS = 2000;
 
-const VERSION = 1;
+// 2: the listings as one array (1 was an object keyed by directory, slower to read back).
+const VERSION = 2;
+
+type Stored = [dir: string, mtimeMs: number, dirs: string[], files: string[]];
 
 export class FileDirCache implements DirCache {
   readonly #file: string;
@@ -37,12 +40,9 @@ export class FileDirCache implements DirCache {
   constructor(file: string) {
     this.#file = file;
     try {
-      const data = JSON.parse(readFileSync(file, 'utf8')) as {
-        version?: number;
-        dirs?: Record<string, [number, string[], string[]]>;
-      };
-      if (data.version === VERSION && data.dirs !== undefined) {
-        for (const [dir, [mtimeMs, dirs, files]] of Object.entries(data.dirs)) {
+      const data = JSON.parse(readFileSync(file, 'utf8')) as { version?: number; dirs?: Stored[] };
+      if (data.version === VERSION && Array.isArray(data.dirs)) {
+        for (const [dir, mtimeMs, dirs, files] of data.dirs) {
           this.#dirs.set(dir, { mtimeMs, dirs, files });
         }
       }
@@ -67,8 +67,8 @@ export class FileDirCache implements DirCache {
   /** Writes the listings when they changed (a new file then a rename: never half written). */
   save(): void {
     if (!this.#dirty) return;
-    const dirs: Record<string, [number, string[], string[]]> = {};
-    for (const [dir, l] of this.#dirs) dirs[dir] = [l.mtimeMs, l.dirs, l.files];
+    const dirs: Stored[] = [];
+    for (const [dir, l] of this.#dirs) dirs.push([dir, l.mtimeMs, l.dirs, l.files]);
     const tmp = `${this.#file}.${process.pid}.tmp`;
     try {
       writeFileSync(tmp, JSON.stringify({ version: VERSION, dirs }));

@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import type { FileStamp } from '../../store/types.ts';
 import type { DirCache } from './dir-cache.ts';
 import { unchangedSince } from './stamp.ts';
-import { listFiles, type Matcher } from './walk.ts';
+import { type Matcher, walkFiles } from './walk.ts';
 
 /**
  * `true` when every transcript found has a stamp and is as it was then. A transcript gone
@@ -18,16 +18,14 @@ export function transcriptsUnchanged(
   cache: DirCache,
   now: number,
 ): boolean {
+  const unchanged = (path: string): boolean => {
+    const stamp = stamps.get(path);
+    if (stamp === undefined) return false;
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st === undefined || unchangedSince(stamp, st);
+  };
   try {
-    for (const location of locations) {
-      for (const { file } of listFiles(location, location.roots, cache, now)) {
-        const stamp = stamps.get(file.path);
-        if (stamp === undefined) return false;
-        const st = statSync(file.path, { throwIfNoEntry: false });
-        if (st !== undefined && !unchangedSince(stamp, st)) return false;
-      }
-    }
-    return true;
+    return locations.every((l) => walkFiles(l, l.roots, cache, now, unchanged));
   } catch {
     return false;
   }

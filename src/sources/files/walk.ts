@@ -29,24 +29,46 @@ export function listFiles<F extends Matcher>(
   now: number = Date.now(),
 ): FoundFile<F>[] {
   const out: FoundFile<F>[] = [];
+  walkFiles(format, roots, cache, now, (path, root) => {
+    out.push({ file: { path, root }, format });
+    return true;
+  });
+  return out;
+}
+
+/**
+ * `listFiles` one file at a time, without gathering them: `visit` gets each matching file's
+ * path and root, and stops the walk by returning false (then so does this).
+ */
+export function walkFiles(
+  format: Matcher,
+  roots: readonly string[],
+  cache: DirCache | undefined,
+  now: number,
+  visit: (path: string, root: string) => boolean,
+): boolean {
   for (const root of roots) {
-    const visit = (dir: string, rel: string, depth: number): void => {
+    const walk = (dir: string, rel: string, depth: number): boolean => {
       const listing = list(dir, depth, cache, now);
-      if (listing === undefined) return;
+      if (listing === undefined) return true;
       // Names from a listing hold no separator: appending them keeps a normal path normal,
       // without path.join's normalizing pass over the whole path for each of thousands.
       const prefix = dir.endsWith(sep) ? dir : dir + sep;
       for (const d of listing.dirs) {
-        if (depth < MAX_DEPTH) visit(prefix + d, rel === '' ? d : `${rel}/${d}`, depth + 1);
+        if (depth < MAX_DEPTH && !walk(prefix + d, rel === '' ? d : `${rel}/${d}`, depth + 1)) {
+          return false;
+        }
       }
       for (const f of listing.files) {
-        const name = rel === '' ? f : `${rel}/${f}`;
-        if (format.matches(name)) out.push({ file: { path: prefix + f, root }, format });
+        if (format.matches(rel === '' ? f : `${rel}/${f}`) && !visit(prefix + f, root)) {
+          return false;
+        }
       }
+      return true;
     };
-    visit(normalize(root), '', 0);
+    if (!walk(normalize(root), '', 0)) return false;
   }
-  return out;
+  return true;
 }
 
 /** A directory's entries: from the cache while its mtime stands, else from a listing. */
