@@ -106,7 +106,13 @@ function openIfCurrent(
   } catch {
     return undefined; // the writer opens it and says what is wrong
   }
-  if (ledgerIsCurrent(store, config, paths, env)) return store;
+  let current = false;
+  try {
+    current = ledgerIsCurrent(store, config, paths, env);
+  } catch {
+    // Whatever the check stumbled on, the writer's way meets it too, and reports it.
+  }
+  if (current) return store;
   store.close();
   return undefined;
 }
