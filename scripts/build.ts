@@ -8,12 +8,15 @@
 // sizeable part of their start-up (BENCHMARKS.md §4). Every chunk is written flat into dist/,
 // one level under the package root, as src/ is: src/package-files.ts relies on that.
 // Packages from node_modules stay outside the bundle and load as they are.
-// The web dashboard is built last, into dist/web/ (scripts/build-dashboard.ts).
+// The shipped catalog is parsed here into dist/catalog.json, which the bundle reads instead of
+// the YAML (src/catalog/load.ts). The web dashboard is built last, into dist/web/
+// (scripts/build-dashboard.ts).
 
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { readCatalogFile } from '../src/catalog/load.ts';
 import { buildDashboard } from './build-dashboard.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,4 +39,8 @@ const result = await build({
   logLevel: 'warning',
 });
 if (result.errors.length > 0) process.exit(1);
+writeFileSync(
+  join(outdir, 'catalog.json'),
+  JSON.stringify(readCatalogFile(join(root, 'data', 'catalog.yaml'))),
+);
 await buildDashboard(join(outdir, 'web'), root);
