@@ -2,6 +2,7 @@
 //
 //   node bench/ingest.ts [--seconds 3] [--http-seconds 10] [--only inproc|http]
 //                        [--build dist|ts] [--concurrency 8] [--node-flags="…"] [--root DIR]
+//                        [--env MALLOC_ARENA_MAX=2,…]
 //
 // 1. In process (pinned to CPU 1 with taskset when available): Claude Code api_request batches
 //    of 100 and 500 records, pre-encoded as OTLP protobuf and OTLP/JSON, each record with its own
@@ -134,12 +135,18 @@ async function overHttp(o: {
   concurrency: number;
   nodeFlags: string[];
   root: string | undefined;
+  /** Extra environment for the agent. */
+  env: Record<string, string>;
   log: (l: string) => void;
 }): Promise<void> {
   const { log } = o;
   log(
     `ingest over HTTP: agent (${o.build} build${o.nodeFlags.length > 0 ? ` ${o.nodeFlags.join(' ')}` : ''}` +
-      `${o.root !== undefined ? ` from ${o.root}` : ''}) pinned to CPU 1, load client on CPU 0 ` +
+      `${o.root !== undefined ? ` from ${o.root}` : ''}` +
+      Object.entries(o.env)
+        .map(([k, v]) => `, ${k}=${v}`)
+        .join('') +
+      `) pinned to CPU 1, load client on CPU 0 ` +
       `(${process.env.BENCH_PINNED ?? 'not pinned'}), ${o.concurrency} keep-alive connections, ` +
       `${o.seconds} s per case after 2 s warm-up`,
   );
@@ -159,6 +166,7 @@ async function overHttp(o: {
       cpus: '1',
       grpc: false,
       nodeFlags: o.nodeFlags,
+      env: o.env,
       ...(o.root !== undefined && { root: o.root }),
     });
     const watch = c.watch ? startWatch(agent.url, () => {}, { cpus: '0' }) : undefined;
@@ -240,6 +248,7 @@ if (import.meta.main) {
     concurrency: 8,
     'node-flags': '',
     root: '',
+    env: '',
   });
   const build: AgentBuild = f.build === 'ts' ? 'ts' : 'dist';
   const log = (l: string) => console.log(l);
@@ -255,6 +264,12 @@ if (import.meta.main) {
       concurrency: f.concurrency,
       nodeFlags: f['node-flags'] === '' ? [] : f['node-flags'].split(/\s+/),
       root: f.root === '' ? undefined : f.root,
+      env: Object.fromEntries(
+        f.env
+          .split(',')
+          .filter((kv) => kv.includes('='))
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      ),
       log,
     });
   } else {
@@ -263,6 +278,7 @@ if (import.meta.main) {
     common.push('--build', build, '--concurrency', String(f.concurrency));
     if (f['node-flags'] !== '') common.push(`--node-flags=${f['node-flags']}`);
     if (f.root !== '') common.push('--root', f.root);
+    if (f.env !== '') common.push(`--env=${f.env}`);
     if (f.only !== 'http') await pinned('1', ['--part', 'inproc', ...common]);
     if (f.only !== 'inproc') await pinned('0', ['--part', 'http', ...common]);
     log('goal: ≥ 30,000 records/s on one core');

@@ -20,8 +20,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type AgentBuild,
+  type MemoryBreakdown,
   type MemorySample,
   ROOT,
+  readBreakdown,
   readMemory,
   startAgent,
   startWatch,
@@ -47,6 +49,8 @@ interface ProbeLine {
   arrayBuffers: number;
   mallocedMemory: number;
   spaces: Record<string, number>;
+  /** Resident bytes per V8 heap space. */
+  physical?: Record<string, number>;
 }
 
 export interface MemoryResult {
@@ -57,6 +61,8 @@ export interface MemoryResult {
   last: number;
   records: number;
   failed: Record<number, number>;
+  /** Where the resident memory was at the end of the load. */
+  breakdown: MemoryBreakdown;
 }
 
 const priv = (m: MemorySample) => m.privateClean + m.privateDirty;
@@ -159,6 +165,7 @@ export async function runMemory(o: {
     if (agent.child.exitCode !== null)
       throw new Error(`the agent died:\n${agent.stderr.join('\n')}`);
     if ((performance.now() - start) / 1000 - (rows.at(-1)?.s ?? 0) > 1) await sample();
+    const breakdown = readBreakdown(agent.pid);
     const third = Math.max(1, Math.floor(rows.length / 3));
     const mean = (rs: Row[]) => rs.reduce((a, r) => a + priv(r), 0) / Math.max(1, rs.length);
     const middle = mean(rows.slice(third, 2 * third));
@@ -172,6 +179,7 @@ export async function runMemory(o: {
       last,
       records: load.records,
       failed: load.failed,
+      breakdown,
     };
     summary(result, log);
     return result;
@@ -232,6 +240,25 @@ function summary(r: MemoryResult, log: (line: string) => void): void {
     `  growth: private mean of middle third ${mib(r.middle)} MiB → last third ${mib(r.last)} MiB: ` +
       (r.growing ? 'GROWING' : 'flat'),
   );
+  const b = r.breakdown;
+  log(
+    `  at the end (smaps, MiB): node binary ${mib(b.nodeBinaryRss)} resident, ${mib(b.nodeBinaryPrivate)} of it private; ` +
+      `other files ${mib(b.otherFilesRss)}; malloc main arena ${mib(b.mallocMain)}; ` +
+      `anonymous ≥ 1 MiB (thread arenas, code range) ${mib(b.anonLarge)}; ` +
+      `anonymous < 1 MiB (V8 heap pages, …) ${mib(b.anonSmall)}; other ${mib(b.other)}`,
+  );
+  const phys = last.probe?.physical;
+  if (phys !== undefined) {
+    const m = (bytes: number) => fmt(bytes / 1024 / 1024, 1);
+    const of = (k: string) => phys[k] ?? 0;
+    const rest = Object.entries(phys)
+      .filter(([k]) => !['new_space', 'old_space', 'large_object_space'].includes(k))
+      .reduce((a, [, v]) => a + v, 0);
+    log(
+      `  V8 heap resident (MiB): new space ${m(of('new_space'))}, old space ${m(of('old_space'))}, ` +
+        `large objects ${m(of('large_object_space'))}, code and the rest ${m(rest)}`,
+    );
+  }
   const pOk = max(priv) < 30 * MiB;
   const rOk = max((m) => m.vmRss) < 64 * MiB;
   log(

@@ -9,12 +9,15 @@
 // one level under the package root, as src/ is: src/package-files.ts relies on that.
 // Packages from node_modules stay outside the bundle and load as they are; Node's built-ins
 // are taken with process.getBuiltinModule (scripts/builtin-imports.ts says why).
-// The web dashboard is built last, into dist/web/ (scripts/build-dashboard.ts).
+// The shipped catalog is parsed here into dist/catalog.json, which the bundle reads instead of
+// the YAML (src/catalog/load.ts). The web dashboard is built last, into dist/web/
+// (scripts/build-dashboard.ts).
 
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { readCatalogFile } from '../src/catalog/load.ts';
 import { buildDashboard } from './build-dashboard.ts';
 import { useBuiltinModule } from './builtin-imports.ts';
 
@@ -43,4 +46,8 @@ for (const name of readdirSync(outdir)) {
   const file = join(outdir, name);
   writeFileSync(file, useBuiltinModule(readFileSync(file, 'utf8')));
 }
+writeFileSync(
+  join(outdir, 'catalog.json'),
+  JSON.stringify(readCatalogFile(join(root, 'data', 'catalog.yaml'))),
+);
 await buildDashboard(join(outdir, 'web'), root);

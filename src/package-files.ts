@@ -16,3 +16,13 @@ export function workerModule(name: string, source: string): URL {
     ? new URL(`./${source}`, import.meta.url)
     : new URL(`./${name}.js`, import.meta.url);
 }
+
+/**
+ * A file scripts/build.ts writes next to the bundle (`dist/<name>`); undefined when running
+ * from src/, where there is no build to have written it.
+ */
+export function bundledFile(name: string): string | undefined {
+  return import.meta.url.endsWith('.ts')
+    ? undefined
+    : fileURLToPath(new URL(`./${name}`, import.meta.url));
+}

@@ -195,6 +195,63 @@ export interface MemorySample {
   pss: number;
 }
 
+/** Where a process's resident memory is, from /proc/<pid>/smaps (kB). */
+export interface MemoryBreakdown {
+  /** Pages of the node executable (shared with every other node process, clean). */
+  nodeBinaryRss: number;
+  /** ... of which only this process touched (relocated data, Private_*). */
+  nodeBinaryPrivate: number;
+  /** Other files: shared libraries (libc, libstdc++, …). */
+  otherFilesRss: number;
+  /** glibc's main malloc arena (`[heap]`). */
+  mallocMain: number;
+  /** Anonymous mappings of 1 MiB or more: glibc's per-thread arenas, V8's code range. */
+  anonLarge: number;
+  /** Anonymous mappings under 1 MiB: V8's heap pages (256 KiB each) and small mmaps. */
+  anonSmall: number;
+  /** Thread stacks and the rest (`[stack]`, vdso, …). */
+  other: number;
+}
+
+export function readBreakdown(pid: number): MemoryBreakdown {
+  const b: MemoryBreakdown = {
+    nodeBinaryRss: 0,
+    nodeBinaryPrivate: 0,
+    otherFilesRss: 0,
+    mallocMain: 0,
+    anonLarge: 0,
+    anonSmall: 0,
+    other: 0,
+  };
+  const exe = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+  let name = '';
+  let sizeKb = 0;
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (m !== null) {
+      name = m[3] ?? '';
+      sizeKb = (Number.parseInt(m[2]!, 16) - Number.parseInt(m[1]!, 16)) / 1024;
+      continue;
+    }
+    const k = /^(Rss|Private_Clean|Private_Dirty):\s+(\d+) kB/.exec(line);
+    if (k === null) continue;
+    const v = Number(k[2]);
+    const isBinary = name !== '' && (name === exe || name.endsWith('/bin/node'));
+    if (k[1] !== 'Rss') {
+      if (isBinary) b.nodeBinaryPrivate += v;
+      continue;
+    }
+    if (isBinary) b.nodeBinaryRss += v;
+    else if (name.startsWith('/')) b.otherFilesRss += v;
+    else if (name === '[heap]') b.mallocMain += v;
+    else if (name === '') {
+      if (sizeKb >= 1024) b.anonLarge += v;
+      else b.anonSmall += v;
+    } else b.other += v;
+  }
+  return b;
+}
+
 function kb(text: string, key: string): number {
   const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text);
   return m?.[1] === undefined ? Number.NaN : Number(m[1]);

@@ -21,7 +21,11 @@ if (file !== undefined && file !== '') {
     }
     const h = getHeapStatistics();
     const spaces: Record<string, number> = {};
-    for (const s of getHeapSpaceStatistics()) spaces[s.space_name] = s.space_used_size;
+    const physical: Record<string, number> = {};
+    for (const s of getHeapSpaceStatistics()) {
+      spaces[s.space_name] = s.space_used_size;
+      physical[s.space_name] = s.physical_space_size;
+    }
     appendFileSync(
       file,
       `${JSON.stringify({
@@ -36,6 +40,7 @@ if (file !== undefined && file !== '') {
         peakMallocedMemory: h.peak_malloced_memory,
         totalPhysicalSize: h.total_physical_size,
         spaces,
+        physical,
       })}\n`,
     );
   };

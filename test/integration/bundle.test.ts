@@ -2,15 +2,24 @@
 // copy of the package, it finds its package.json and price table from its chunks, and a first
 // import large enough for the parse worker (dist/parse-worker.js; a worker that fails says so
 // on stderr) totals exactly what the corpus generator put in, with costs computed; its agent
-// serves the web dashboard from dist/web/.
+// serves the web dashboard from dist/web/ and reads the catalog the build parsed (never the YAML).
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generateCorpus } from '../../bench/corpus/claude-corpus.ts';
+import { readCatalogFile } from '../../src/catalog/load.ts';
 import { WORKER_MIN_BYTES } from '../../src/sources/files/indexer.ts';
 import { childEnv, scratchHome, startServe } from '../support/cli.ts';
 
@@ -115,5 +124,31 @@ test('the bundled agent serves the dashboard it was built with', async () => {
     }
   } finally {
     await served.stop();
+  }
+});
+
+test('the bundled agent reads the catalog the build parsed, not the YAML', async () => {
+  const yamlFile = join(pkg, 'data', 'catalog.yaml');
+  const built = JSON.parse(readFileSync(join(pkg, 'dist', 'catalog.json'), 'utf8'));
+  assert.deepEqual(built, readCatalogFile(yamlFile), 'the same document as the YAML');
+  const yaml = readFileSync(yamlFile, 'utf8');
+  // A catalog.yaml that cannot be parsed: an agent that read it would stop with a config error.
+  writeFileSync(yamlFile, 'apps: [unclosed\n');
+  const home = scratchHome('aio-bundle-catalog-');
+  try {
+    const served = await startServe(
+      { AI_OBSERVER_HOME: home },
+      ['--no-grpc'],
+      join(pkg, 'bin', 'ai-observer.js'),
+    );
+    try {
+      const res = await fetch(`${served.url}/health`);
+      assert.equal(res.status, 200);
+    } finally {
+      await served.stop();
+    }
+  } finally {
+    writeFileSync(yamlFile, yaml);
+    rmSync(home, { recursive: true, force: true });
   }
 });

@@ -7,7 +7,9 @@ import { test } from 'node:test';
 import { startTestServer } from '../support/agent.ts';
 
 test('a stalled stream client holds at most one pending snapshot, then gets the newest', async () => {
-  const srv = await startTestServer();
+  // One snapshot per turn, as many as the stream can be sent: the agent's own coalescing
+  // (LiveMonitor's snapshot interval) would keep this test from filling the socket.
+  const srv = await startTestServer({ snapshotIntervalMs: 0 });
   const socket = connect(Number(new URL(srv.url).port), '127.0.0.1');
   try {
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));

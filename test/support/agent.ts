@@ -23,11 +23,16 @@ export async function startTestServer(
     dashboardDir?: string;
     requestTimeoutMs?: number;
     maxSessions?: number;
+    /** The monitor's shortest time between snapshots (0: one per event-loop turn). */
+    snapshotIntervalMs?: number;
   } = {},
 ): Promise<TestServer> {
   const monitor = new LiveMonitor({
     timings: { ...DEFAULT_TIMINGS, ...opts.timings },
     maxSessions: opts.maxSessions ?? 256,
+    ...(opts.snapshotIntervalMs !== undefined
+      ? { snapshotIntervalMs: opts.snapshotIntervalMs }
+      : {}),
   });
   const web = await startWebServer({
     host: '127.0.0.1',
