@@ -31,8 +31,10 @@ export interface OpenLedgerOptions {
   index: boolean;
   onProgress?: (p: Progress) => void;
   /**
-   * Called before a first import of more than LARGE_IMPORT_BYTES, with the ledger closed: the
-   * CLI restarts itself there with a small young generation (it does not return then).
+   * Called before a first import, with the ledger closed: the CLI restarts itself there with a
+   * small young generation (it does not return then). Called straight away when there is no
+   * ledger yet (the restart then costs less than finding out how much there is to read), and
+   * when a ledger without transcripts has more than LARGE_IMPORT_BYTES of them to read.
    */
   beforeLargeImport?: () => void;
 }
@@ -42,6 +44,14 @@ export const LARGE_IMPORT_BYTES = 64 * 1024 * 1024;
 export async function openLedger(opts: OpenLedgerOptions): Promise<OpenLedger> {
   const { config, paths } = opts;
   const free = lockHolder(lockFile(paths)) === undefined;
+  if (
+    free &&
+    opts.index &&
+    opts.beforeLargeImport !== undefined &&
+    !existsSync(ledgerFile(paths))
+  ) {
+    opts.beforeLargeImport();
+  }
   if (free && opts.index) {
     const current = openIfCurrent(config, paths, opts.env ?? process.env);
     if (current !== undefined) {
