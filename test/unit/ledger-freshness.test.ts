@@ -26,6 +26,8 @@ import { dirCacheFile, ledgerFile } from '../../src/ledger/files.ts';
 import { ledgerIsCurrent } from '../../src/ledger/freshness.ts';
 import { openLedger } from '../../src/ledger/open.ts';
 import { downloadedPricesFile, priceSourcesStamp } from '../../src/pricing/files.ts';
+import { FileDirCache } from '../../src/sources/files/dir-cache.ts';
+import { transcriptsUnchanged } from '../../src/sources/files/freshness.ts';
 import { SqliteLedger } from '../../src/store/sqlite/ledger.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'aio-fresh-'));
@@ -211,4 +213,29 @@ test('with the ledger off, only schema, zone and prices are checked', async () =
   off.ledger.enabled = false;
   appendFileSync(s.transcript, line(2));
   assert.deepEqual(await open(s, off), { way: 'read-only', requests: 1 });
+});
+
+test('the files written last are looked at before the walk', () => {
+  const dir = join(base, 'latest');
+  mkdirSync(dir, { recursive: true });
+  const old = join(dir, 'old.jsonl');
+  const recent = join(dir, 'recent.jsonl');
+  writeFileSync(old, 'a\n');
+  writeFileSync(recent, 'b\n');
+  const stampOf = (path: string) => {
+    const st = statSync(path);
+    return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, offset: st.size };
+  };
+  const stamps = new Map([
+    [old, { ...stampOf(old), mtimeMs: 1 }],
+    [recent, stampOf(recent)],
+  ]);
+  const nowhere = [{ roots: [join(dir, 'no-root')], matches: () => true }];
+  const none = new FileDirCache(join(dir, 'cache.json'));
+  assert.equal(transcriptsUnchanged(nowhere, stamps, none, Date.now()), false, 'old.jsonl moved');
+  stamps.set(old, stampOf(old));
+  assert.equal(transcriptsUnchanged(nowhere, stamps, none, Date.now()), true);
+  // An append to the newest file is seen even where no walk would reach it.
+  appendFileSync(recent, 'c\n');
+  assert.equal(transcriptsUnchanged(nowhere, stamps, none, Date.now()), false);
 });
