@@ -75,6 +75,29 @@ export function addTotals(a: Totals, b: Totals): Totals {
   };
 }
 
+/**
+ * Adds `b` into `into`, which must own its token counts (from `emptyTotals`): a report sums
+ * hundreds of rows, and a new object per addition was most of its time on a cold start.
+ */
+export function addInto(into: Totals, b: Totals): void {
+  const t = into.tokens;
+  const k = b.tokens;
+  into.requests += b.requests;
+  t.input += k.input;
+  t.output += k.output;
+  t.cacheRead += k.cacheRead;
+  t.cacheWrite5m += k.cacheWrite5m;
+  t.cacheWrite1h += k.cacheWrite1h;
+  t.reasoning += k.reasoning;
+  into.costReported += b.costReported;
+  into.costComputed += b.costComputed;
+  into.reportedRequests += b.reportedRequests;
+  into.computedRequests += b.computedRequests;
+  into.unpriced += b.unpriced;
+  if (b.firstTs < into.firstTs) into.firstTs = b.firstTs;
+  if (b.lastTs > into.lastTs) into.lastTs = b.lastTs;
+}
+
 /** The basis of a sum: one of the three when all its requests share it, else `mixed`. */
 export function basisOf(t: Totals): Basis {
   const kinds =
@@ -115,20 +138,6 @@ export function cacheShare(t: TokenCounts): number {
   return inputSide === 0 ? 0 : t.cacheRead / inputSide;
 }
 
-function totalsOf(r: RollupLike): Totals {
-  return {
-    requests: r.requests,
-    tokens: r.tokens,
-    costReported: r.costReported,
-    costComputed: r.costComputed,
-    reportedRequests: r.reportedRequests,
-    computedRequests: r.computedRequests,
-    unpriced: r.unpriced,
-    firstTs: r.firstTs,
-    lastTs: r.lastTs,
-  };
-}
-
 export interface BreakdownRow extends Figures {
   tool: Tool;
   model: string;
@@ -151,39 +160,55 @@ export function periodRows(
   timeZone: string,
   breakdown: boolean,
 ): PeriodRow[] {
-  const groups = new Map<string, { totals: Totals; parts: Map<string, RollupLike & Totals> }>();
+  type Part = Totals & { tool?: Tool; model?: string };
+  const groups = new Map<string, { totals: Totals; parts: Map<string, Part> }>();
+  // Rows come day by day: one label per day, not one per row.
+  let lastDay: number | undefined;
+  let dayLabel = '';
   for (const r of rows) {
-    const label =
-      r.day !== undefined
-        ? periodLabelOfDay(r.day, period)
-        : periodLabel(r.bucket ?? r.firstTs, period, timeZone);
+    let label: string;
+    if (r.day === undefined) label = periodLabel(r.bucket ?? r.firstTs, period, timeZone);
+    else {
+      if (r.day !== lastDay) {
+        lastDay = r.day;
+        dayLabel = periodLabelOfDay(r.day, period);
+      }
+      label = dayLabel;
+    }
     let g = groups.get(label);
     if (g === undefined) {
       g = { totals: emptyTotals(), parts: new Map() };
       groups.set(label, g);
     }
-    g.totals = addTotals(g.totals, totalsOf(r));
+    addInto(g.totals, r);
     const partKey = `${r.tool ?? ''}\u0000${r.model ?? ''}`;
-    const part = g.parts.get(partKey);
-    g.parts.set(partKey, {
-      ...(part === undefined ? totalsOf(r) : addTotals(part, totalsOf(r))),
-      ...(r.tool !== undefined ? { tool: r.tool } : {}),
-      ...(r.model !== undefined ? { model: r.model } : {}),
-    });
+    let part = g.parts.get(partKey);
+    if (part === undefined) {
+      part = emptyTotals();
+      if (r.tool !== undefined) part.tool = r.tool;
+      if (r.model !== undefined) part.model = r.model;
+      g.parts.set(partKey, part);
+    }
+    addInto(part, r);
   }
   return [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([label, g]) => {
-      const parts = [...g.parts.values()].sort(
-        (a, b) => b.costReported + b.costComputed - (a.costReported + a.costComputed),
-      );
+      const parts = [...g.parts.values()];
+      const tools = new Set<Tool>();
+      const models = new Set<string>();
+      for (const p of parts) {
+        if (p.tool !== undefined) tools.add(p.tool);
+        if (p.model) models.add(p.model);
+      }
       const row: PeriodRow = {
         period: label,
-        tools: [...new Set(parts.flatMap((p) => (p.tool !== undefined ? [p.tool] : [])))].sort(),
-        models: [...new Set(parts.flatMap((p) => (p.model ? [p.model] : [])))].sort(),
+        tools: [...tools].sort(),
+        models: [...models].sort(),
         ...figures(g.totals),
       };
       if (breakdown) {
+        parts.sort((a, b) => b.costReported + b.costComputed - (a.costReported + a.costComputed));
         row.breakdown = parts.map((p) => ({
           tool: p.tool ?? ('' as Tool),
           model: p.model ?? '',
@@ -221,7 +246,7 @@ export function sessionRows(rows: readonly RollupLike[]): SessionRow[] {
       };
       groups.set(id, g);
     }
-    g.totals = addTotals(g.totals, totalsOf(r));
+    addInto(g.totals, r);
     if (r.project) g.project = r.project;
     if (r.model) g.models.add(r.model);
   }
@@ -251,13 +276,13 @@ export function modelRows(rows: readonly RollupLike[]): ModelRow[] {
       tool: r.tool ?? ('' as Tool),
       model: r.model ?? '',
       cacheShare: Math.round(cacheShare(r.tokens) * 1e4) / 1e4,
-      ...figures(totalsOf(r)),
+      ...figures(r),
     }))
     .sort((a, b) => b.costUsd - a.costUsd || b.totalTokens - a.totalTokens);
 }
 
 export function grandTotal(rows: readonly RollupLike[]): Figures {
-  let t = emptyTotals();
-  for (const r of rows) t = addTotals(t, totalsOf(r));
+  const t = emptyTotals();
+  for (const r of rows) addInto(t, r);
   return figures(t);
 }
