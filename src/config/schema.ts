@@ -562,6 +562,21 @@ export function fromOtelEnvironment(env: NodeJS.ProcessEnv): Record<string, Laye
 /** AI_OBSERVER_SERVER_GRPC_PORT → server.grpcPort; unknown names are errors too. */
 export function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, Layered> {
   const out: Record<string, Layered> = {};
+  const ignored = new Set(['AI_OBSERVER_HOME', 'AI_OBSERVER_CONFIG', 'AI_OBSERVER_URL']);
+  // The names are derived only when one is set: most runs have none, and every status line
+  // and report pays for this start-up.
+  let byEnvName: Map<string, string> | undefined;
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('AI_OBSERVER_') || ignored.has(name) || value === undefined) continue;
+    byEnvName ??= envNames();
+    const key = byEnvName.get(name);
+    if (key === undefined) throw new ConfigError(`unknown environment variable ${name}`);
+    out[key] = { value, origin: `environment ${name}` };
+  }
+  return out;
+}
+
+function envNames(): Map<string, string> {
   const byEnvName = new Map<string, string>();
   for (const key of Object.keys(SCHEMA)) {
     const name = `AI_OBSERVER_${key
@@ -570,12 +585,5 @@ export function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, Layered>
       .toUpperCase()}`;
     byEnvName.set(name, key);
   }
-  const ignored = new Set(['AI_OBSERVER_HOME', 'AI_OBSERVER_CONFIG', 'AI_OBSERVER_URL']);
-  for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith('AI_OBSERVER_') || ignored.has(name) || value === undefined) continue;
-    const key = byEnvName.get(name);
-    if (key === undefined) throw new ConfigError(`unknown environment variable ${name}`);
-    out[key] = { value, origin: `environment ${name}` };
-  }
-  return out;
+  return byEnvName;
 }
