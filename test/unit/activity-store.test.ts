@@ -25,6 +25,7 @@ test('sqlite: a ledger of schema 3 keeps its visit and command counts through mi
     DROP TABLE activity_taken;
     DROP TABLE activity_counts;
     DROP TABLE usage_hourly_models;
+    DROP TABLE usage_daily_models;
     CREATE TABLE activity_counts (bucket INTEGER NOT NULL, kind TEXT NOT NULL,
       subject TEXT NOT NULL, entry TEXT NOT NULL, category TEXT NOT NULL,
       visits INTEGER NOT NULL, commands INTEGER NOT NULL,

@@ -130,10 +130,17 @@ test('sqlite: hourly and daily sums answer period queries exactly as the quarter
         );
       }
     }
-    assert.deepEqual(
-      byKey(sql.rollup({ ...filter, tool: 'codex' }, ['day'])),
-      byKey(mem.rollup({ ...filter, tool: 'codex' }, ['day'])),
-    );
+    for (const store of [sql, ...kept]) {
+      assert.deepEqual(
+        byKey(store.rollup({ ...filter, tool: 'codex' }, ['day'])),
+        byKey(mem.rollup({ ...filter, tool: 'codex' }, ['day'])),
+      );
+      // A project asked for: the sums that keep projects, not the ones per model.
+      assert.deepEqual(
+        byKey(store.rollup({ ...filter, project: 'p1' }, ['day', 'model'])),
+        byKey(mem.rollup({ ...filter, project: 'p1' }, ['day', 'model'])),
+      );
+    }
   }
   sql.close();
   for (const k of kept) k.close();
@@ -177,6 +184,43 @@ test('sqlite: a version-1 ledger gains the hourly sums of what it holds', () => 
     [
       { bucket: Date.UTC(2026, 10, 21, 10), requests: 2 },
       { bucket: Date.UTC(2026, 10, 21, 11), requests: 1 },
+    ],
+  );
+  raw.close();
+  b.close();
+});
+
+test('sqlite: a version-5 ledger gains the daily sums per model of what it holds', () => {
+  const file = join(dir, 'v5.sqlite');
+  const utc = { zone: { name: 'UTC', offset: () => 0 } };
+  const events = [
+    usage({ key: 'a', ts: Date.UTC(2026, 10, 20, 10), model: 'm1', project: 'p1' }),
+    usage({ key: 'b', ts: Date.UTC(2026, 10, 20, 11), model: 'm1', project: 'p2' }),
+    usage({ key: 'c', ts: Date.UTC(2026, 10, 21, 9), model: 'm2', project: 'p1' }),
+  ];
+  const a = new SqliteLedger(file, utc);
+  a.mergeUsage(events);
+  a.close();
+  const db = new (sqlite().DatabaseSync)(file);
+  db.exec('DROP TABLE usage_daily_models; DELETE FROM schema_version WHERE version > 5');
+  db.close();
+  const b = new SqliteLedger(file, utc);
+  const mem = new MemoryLedger();
+  mem.mergeUsage(events);
+  const filter = { zone: 'UTC', zoneOffset: () => 0 };
+  assert.deepEqual(
+    b.rollup(filter, ['day', 'tool', 'model']),
+    mem.rollup(filter, ['day', 'tool', 'model']),
+  );
+  const raw = new (sqlite().DatabaseSync)(file, { readOnly: true });
+  assert.deepEqual(
+    raw
+      .prepare('SELECT day, model, requests FROM usage_daily_models ORDER BY day')
+      .all()
+      .map((r) => ({ ...r })),
+    [
+      { day: 20777, model: 'm1', requests: 2 },
+      { day: 20778, model: 'm2', requests: 1 },
     ],
   );
   raw.close();

@@ -221,13 +221,20 @@ class RollupDeltas extends Map<string, RollupDelta> {
   }
 }
 
-type SumsTable = 'usage_rollup' | 'usage_hourly' | 'usage_hourly_models' | 'usage_daily';
+type SumsTable =
+  | 'usage_rollup'
+  | 'usage_hourly'
+  | 'usage_hourly_models'
+  | 'usage_daily'
+  | 'usage_daily_models';
 const TABLE_KEYS: Record<SumsTable, string[]> = {
   usage_rollup: ['bucket', 'tool', 'model', 'project', 'session_id'],
   usage_hourly: ['bucket', 'tool', 'model', 'project'],
   usage_hourly_models: ['bucket', 'tool', 'model'],
   usage_daily: ['day', 'tool', 'model', 'project'],
+  usage_daily_models: ['day', 'tool', 'model'],
 };
+const SUMS_TABLES = Object.keys(TABLE_KEYS) as SumsTable[];
 
 /**
  * Quarter-hour deltas summed per coarser time (an hour, a local day: `timeOf` a bucket), tool,
@@ -348,7 +355,7 @@ export class SqliteLedger implements LedgerStore {
 
   #rebuildDaily(): void {
     const zone = this.#zone;
-    this.#db.exec('DELETE FROM usage_daily');
+    this.#db.exec('DELETE FROM usage_daily; DELETE FROM usage_daily_models;');
     if (zone === undefined) {
       this.#stmt("DELETE FROM meta WHERE key = 'daily_zone'").run();
       return;
@@ -357,6 +364,8 @@ export class SqliteLedger implements LedgerStore {
     this.#db.exec(`INSERT INTO usage_daily
       SELECT ${day}, tool, model, project, ${SUMS}
       FROM usage_rollup GROUP BY 1, tool, model, project`);
+    this.#db.exec(`INSERT INTO usage_daily_models
+      SELECT day, tool, model, ${SUMS} FROM usage_daily GROUP BY day, tool, model`);
     this.#stmt("INSERT OR REPLACE INTO meta (key, value) VALUES ('daily_zone', ?)").run(zone.name);
   }
 
@@ -529,14 +538,18 @@ export class SqliteLedger implements LedgerStore {
     );
     const zone = this.#zone;
     if (zone !== undefined) {
+      const days = coarser(deltas.values(), (b) => Math.floor((b + zone.offset(b)) / DAY_MS));
+      this.#upsertSums('usage_daily', days);
       this.#upsertSums(
-        'usage_daily',
-        coarser(deltas.values(), (b) => Math.floor((b + zone.offset(b)) / DAY_MS)),
+        'usage_daily_models',
+        coarser(
+          days.map((d) => ({ ...d, project: '' })),
+          (b) => b,
+        ),
       );
     }
     if (deltas.shrunk) {
-      for (const table of ['usage_rollup', 'usage_hourly', 'usage_hourly_models', 'usage_daily'])
-        this.#stmt(`DELETE FROM ${table} WHERE requests = 0`).run();
+      for (const table of SUMS_TABLES) this.#stmt(`DELETE FROM ${table} WHERE requests = 0`).run();
     }
   }
 
@@ -580,7 +593,7 @@ export class SqliteLedger implements LedgerStore {
         d.lastTs,
       ];
       if (withSession) upsert.run(d.bucket, d.tool, d.model, d.project, d.session, ...sums);
-      else if (table === 'usage_hourly_models') upsert.run(d.bucket, d.tool, d.model, ...sums);
+      else if (keys.length === 3) upsert.run(d.bucket, d.tool, d.model, ...sums);
       else upsert.run(d.bucket, d.tool, d.model, d.project, ...sums);
     }
   }
@@ -678,6 +691,8 @@ export class SqliteLedger implements LedgerStore {
       const all = [...extra, ...common];
       return all.length > 0 ? `WHERE ${all.join(' AND ')}` : '';
     };
+    // Without a project in the query, the sums per tool and model do (a third of the rows).
+    const byModel = filter.project === undefined && !by.includes('project');
     const daily = this.#dailyServes(filter, by);
     if (daily !== undefined) {
       const [range, params] = conditions([
@@ -685,7 +700,7 @@ export class SqliteLedger implements LedgerStore {
         ['day < ?', daily.until],
       ]);
       return {
-        from: `usage_daily ${whereOf(range)}`,
+        from: `${byModel ? 'usage_daily_models' : 'usage_daily'} ${whereOf(range)}`,
         params: [...params, ...commonParams],
         day: () => 'day',
         once: false,
@@ -695,11 +710,7 @@ export class SqliteLedger implements LedgerStore {
       ['bucket >= ?', filter.since === undefined ? undefined : bucketOf(filter.since)],
       ['bucket < ?', filter.until],
     ]);
-    // Without a project in the query, the hourly sums per tool and model do (half the rows).
-    const hourly =
-      filter.project === undefined && !by.includes('project')
-        ? 'usage_hourly_models'
-        : 'usage_hourly';
+    const hourly = byModel ? 'usage_hourly_models' : 'usage_hourly';
     if (this.#hourlyServes(filter, by)) {
       return {
         from: `${hourly} ${whereOf(range)}`,
