@@ -16,3 +16,8 @@ export function lockFile(paths: Paths): string {
 export function dirCacheFile(paths: Paths): string {
   return join(paths.dataDir, 'dir-cache.json');
 }
+
+/** The record of the last walk that found the ledger current (sources/files/walk-record.ts). */
+export function walkRecordFile(paths: Paths): string {
+  return join(paths.dataDir, 'walk-record.json');
+}

@@ -8,10 +8,12 @@ import type { Paths } from '../config/paths.ts';
 import { priceSourcesStamp } from '../pricing/files.ts';
 import { FileDirCache } from '../sources/files/dir-cache.ts';
 import { transcriptsUnchanged } from '../sources/files/freshness.ts';
-import { logLocations } from '../sources/log-locations.ts';
+import { checkWalkRecord, WalkRecorder } from '../sources/files/walk-record.ts';
+import { type LogLocation, logLocations } from '../sources/log-locations.ts';
 import type { SqliteLedger } from '../store/sqlite/ledger.ts';
 import { SCHEMA_VERSION } from '../store/sqlite/migrations.ts';
-import { dirCacheFile } from './files.ts';
+import { VERSION } from '../version.ts';
+import { dirCacheFile, walkRecordFile } from './files.ts';
 import { ledgerZoneName } from './zone.ts';
 
 export function ledgerIsCurrent(
@@ -32,13 +34,30 @@ export function ledgerIsCurrent(
   }
   if (marks.priceStamp !== prices) return false;
   if (!config.ledger.enabled) return true;
+  const locations = logLocations(config.ledger, env);
+  const record = walkRecordFile(paths);
+  const key =
+    marks.cursorsToken === undefined ? undefined : recordKey(marks.cursorsToken, locations);
+  if (key !== undefined) {
+    const verdict = checkWalkRecord(record, key);
+    if (verdict !== 'unsure') return verdict === 'same';
+  }
+  // The full check: the cursors as stored, every directory (listed again where it moved).
+  // The token was read before the cursors, so a record under it can only be too old to match.
   const listings = new FileDirCache(dirCacheFile(paths));
-  if (!transcriptsUnchanged(logLocations(config.ledger, env), store.fileStamps(), listings, now)) {
+  const recorder = new WalkRecorder(now);
+  if (!transcriptsUnchanged(locations, store.fileStamps(), listings, now, recorder)) {
     return false;
   }
   // Listings this walk had to take (none, or a missing cache's worth) are kept for the next:
   // the file is replaced whole by a rename, so a writer saving its own meanwhile loses nothing
   // but the other's listings, which are checked by their mtime before any use.
   listings.save();
+  if (key !== undefined) recorder.save(record, key);
   return true;
+}
+
+/** What a walk record holds for: these cursors, these log locations, this version's matchers. */
+function recordKey(cursorsToken: string, locations: readonly LogLocation[]): string {
+  return JSON.stringify([VERSION, cursorsToken, locations.map((l) => [l.tool, l.roots])]);
 }

@@ -22,7 +22,7 @@ import { after, test } from 'node:test';
 import { loadConfig } from '../../src/config/load.ts';
 import { resolvePaths } from '../../src/config/paths.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { dirCacheFile, ledgerFile } from '../../src/ledger/files.ts';
+import { dirCacheFile, ledgerFile, walkRecordFile } from '../../src/ledger/files.ts';
 import { ledgerIsCurrent } from '../../src/ledger/freshness.ts';
 import { openLedger } from '../../src/ledger/open.ts';
 import { downloadedPricesFile, priceSourcesStamp } from '../../src/pricing/files.ts';
@@ -138,6 +138,32 @@ test('the fast path keeps the listings it had to take, so the next one stats ins
   assert.equal((await open(s)).way, 'read-only');
   const kept = JSON.parse(readFileSync(cache, 'utf8')) as { dirs: Array<[string]> };
   assert.ok(kept.dirs.some(([dir]) => dir === s.project));
+});
+
+test('a full check leaves a record; the next reports stat what it holds, until the cursors move', async () => {
+  const s = setup();
+  const old = new Date(Date.now() - 60_000);
+  for (const d of [s.project, dirname(s.project)]) utimesSync(d, old, old);
+  await open(s);
+  const record = walkRecordFile(s.paths);
+  assert.ok(!existsSync(record), 'the writer keeps none');
+  assert.equal((await open(s)).way, 'read-only');
+  const first = JSON.parse(readFileSync(record, 'utf8')) as { key: string; files: string[] };
+  assert.deepEqual(first.files, [s.transcript]);
+  // The record needs no listings: with the directory cache gone, none is taken again.
+  rmSync(dirCacheFile(s.paths));
+  assert.equal((await open(s)).way, 'read-only');
+  assert.ok(!existsSync(dirCacheFile(s.paths)), 'the record answered, not a walk');
+  appendFileSync(s.transcript, line(2));
+  assert.deepEqual(await open(s), { way: 'writer', requests: 2 });
+  // The writer's commit renewed the cursors' token: the old record is never trusted again.
+  utimesSync(s.transcript, old, old);
+  const stale = readFileSync(record, 'utf8');
+  assert.deepEqual(await open(s), { way: 'writer', requests: 2 }, 'the touch is read');
+  assert.equal((await open(s)).way, 'read-only');
+  const second = readFileSync(record, 'utf8');
+  assert.notEqual(second, stale);
+  assert.notEqual((JSON.parse(second) as { key: string }).key, first.key);
 });
 
 test('a deleted transcript changes nothing: the ledger keeps its history', async () => {

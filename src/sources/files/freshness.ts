@@ -6,29 +6,40 @@ import type { FileStamp } from '../../store/types.ts';
 import type { DirCache } from './dir-cache.ts';
 import { unchangedSince } from './stamp.ts';
 import { type Matcher, walkFiles } from './walk.ts';
+import type { WalkRecorder } from './walk-record.ts';
 
 /**
  * `true` when every transcript found has a stamp and is as it was then. A transcript gone
  * since is nothing to read; any file that cannot be examined counts as changed, so the
- * indexer meets it and reports it.
+ * indexer meets it and reports it. `recorder` takes down what the walk found
+ * (walk-record.ts).
  */
 export function transcriptsUnchanged(
   locations: ReadonlyArray<Matcher & { roots: readonly string[] }>,
   stamps: ReadonlyMap<string, FileStamp>,
   cache: DirCache,
   now: number,
+  recorder?: WalkRecorder,
 ): boolean {
-  const unchanged = (path: string): boolean => {
+  /** The file's stamp when it is as the ledger read it, `gone`, or undefined. */
+  const asRead = (path: string): FileStamp | 'gone' | undefined => {
     const stamp = stamps.get(path);
-    if (stamp === undefined) return false;
+    if (stamp === undefined) return undefined;
     const st = statSync(path, { throwIfNoEntry: false });
-    return st === undefined || unchangedSince(stamp, st);
+    if (st === undefined) return 'gone';
+    return unchangedSince(stamp, st) ? stamp : undefined;
+  };
+  const visit = (path: string): boolean => {
+    const stamp = asRead(path);
+    if (stamp === 'gone') recorder?.skipped();
+    else if (stamp !== undefined) recorder?.file(path, stamp);
+    return stamp !== undefined;
   };
   try {
     // Appends land in the sessions written last: looking at those first makes a report after
     // an append find out in a few stats, not a walk, before the writer walks again.
-    if (!latest(stamps, LATEST_FIRST).every(unchanged)) return false;
-    return locations.every((l) => walkFiles(l, l.roots, cache, now, unchanged));
+    if (!latest(stamps, LATEST_FIRST).every((path) => asRead(path) !== undefined)) return false;
+    return locations.every((l) => walkFiles(l, l.roots, cache, now, visit, recorder));
   } catch {
     return false;
   }

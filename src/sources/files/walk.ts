@@ -11,6 +11,16 @@ export interface Matcher {
   matches(relPath: string): boolean;
 }
 
+/** What a walk passed through, told as it goes (walk-record.ts keeps it). */
+export interface WalkObserver {
+  /** A directory looked into, with the mtime its entries are as of. */
+  dir(path: string, mtimeMs: number): void;
+  /** A root that is not there. */
+  absent(path: string): void;
+  /** A directory or file the walk met but could not look at, and went on without. */
+  skipped(path: string): void;
+}
+
 export interface FoundFile<F extends Matcher = LogFormat<unknown>> {
   file: SourceFile;
   format: F;
@@ -38,7 +48,8 @@ export function listFiles<F extends Matcher>(
 
 /**
  * `listFiles` one file at a time, without gathering them: `visit` gets each matching file's
- * path and root, and stops the walk by returning false (then so does this).
+ * path and root, and stops the walk by returning false (then so does this). `observer` hears
+ * of every directory on the way (it needs the cache: the cache is what stats directories).
  */
 export function walkFiles(
   format: Matcher,
@@ -46,10 +57,11 @@ export function walkFiles(
   cache: DirCache | undefined,
   now: number,
   visit: (path: string, root: string) => boolean,
+  observer?: WalkObserver,
 ): boolean {
   for (const root of roots) {
     const walk = (dir: string, rel: string, depth: number): boolean => {
-      const listing = list(dir, depth, cache, now);
+      const listing = list(dir, depth, cache, now, observer);
       if (listing === undefined) return true;
       // Names from a listing hold no separator: appending them keeps a normal path normal,
       // without path.join's normalizing pass over the whole path for each of thousands.
@@ -77,13 +89,17 @@ function list(
   depth: number,
   cache: DirCache | undefined,
   now: number,
+  observer: WalkObserver | undefined,
 ): Omit<DirListing, 'mtimeMs'> | undefined {
   let mtimeMs: number | undefined;
   try {
     if (cache !== undefined) {
       mtimeMs = statSync(dir).mtimeMs;
       const hit = cache.get(dir);
-      if (hit !== undefined && hit.mtimeMs === mtimeMs) return hit;
+      if (hit !== undefined && hit.mtimeMs === mtimeMs) {
+        observer?.dir(dir, mtimeMs);
+        return hit;
+      }
     }
     const entries = readdirSync(dir, { withFileTypes: true });
     const listing = { mtimeMs: mtimeMs ?? 0, dirs: [] as string[], files: [] as string[] };
@@ -95,12 +111,18 @@ function list(
       if (now - listing.mtimeMs > RACY_MS) cache.set(dir, listing);
       else cache.delete(dir);
     }
+    if (mtimeMs !== undefined) observer?.dir(dir, mtimeMs);
+    else observer?.skipped(dir);
     return listing;
   } catch (err) {
     cache?.delete(dir);
     const code = (err as NodeJS.ErrnoException).code;
     // A missing root is most users' normal; a directory gone mid-walk is nothing to read.
-    if (code === 'ENOENT' || code === 'ENOTDIR' || (depth > 0 && code === 'EACCES')) return;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || (depth > 0 && code === 'EACCES')) {
+      if (depth === 0 && code !== 'EACCES') observer?.absent(dir);
+      else observer?.skipped(dir);
+      return;
+    }
     throw err;
   }
 }

@@ -301,6 +301,8 @@ export interface WriterMarks {
   schemaVersion: number;
   zone: string | undefined;
   priceStamp: string | undefined;
+  /** Renewed with every change to the file cursors: equal tokens, equal cursors. */
+  cursorsToken: string | undefined;
 }
 
 export interface SqliteLedgerOptions {
@@ -404,6 +406,12 @@ export class SqliteLedger implements LedgerStore {
         `INSERT OR REPLACE INTO file_cursors (path, tool, dev, ino, size, mtime_ms, offset, state, lines, events, malformed, last_malformed, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
+      if (cursors.length > 0) {
+        // Random, not a counter: a ledger deleted and imported again never repeats one.
+        this.#stmt("INSERT OR REPLACE INTO meta (key, value) VALUES ('cursors_token', ?)").run(
+          globalThis.crypto.randomUUID(),
+        );
+      }
       for (const c of cursors) {
         put.run(
           c.path,
@@ -947,7 +955,7 @@ export class SqliteLedger implements LedgerStore {
       const meta = new Map(
         (
           this.#stmt(
-            "SELECT key, value FROM meta WHERE key IN ('daily_zone', 'price_stamp')",
+            "SELECT key, value FROM meta WHERE key IN ('daily_zone', 'price_stamp', 'cursors_token')",
           ).all() as Array<{ key: string; value: string }>
         ).map((r) => [r.key, r.value]),
       );
@@ -955,6 +963,7 @@ export class SqliteLedger implements LedgerStore {
         schemaVersion: version ?? 0,
         zone: meta.get('daily_zone'),
         priceStamp: meta.get('price_stamp'),
+        cursorsToken: meta.get('cursors_token'),
       };
     } catch {
       return undefined;
