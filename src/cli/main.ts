@@ -2,7 +2,7 @@
 // ai-observer's command line: one file per command under commands/.
 
 import { ConfigError } from '../config/schema.ts';
-import { CatalogError } from '../domain/activity/catalog.ts';
+import { CatalogError } from '../domain/activity/catalog-error.ts';
 import { VERSION } from '../version.ts';
 import { UsageError } from './usage-error.ts';
 

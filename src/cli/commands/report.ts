@@ -4,13 +4,10 @@
 // (reading browser and shell history first when no agent does it).
 
 import { parseArgs } from 'node:util';
-import { loadCatalog } from '../../catalog/load.ts';
-import { type Paths, resolvePaths } from '../../config/paths.ts';
+import { resolvePaths } from '../../config/paths.ts';
 import { loadConfig } from '../../config/load.ts';
-import { type Config, validTimeZone } from '../../config/schema.ts';
+import { validTimeZone } from '../../config/schema.ts';
 import { localZoneName } from '../../config/local-zone.ts';
-import type { ActivityKind } from '../../domain/activity/catalog.ts';
-import { activityRows, activitySummary } from '../../domain/activity/report.ts';
 import { TOOLS, type Tool, toolNamed } from '../../domain/events.ts';
 import {
   nextDay,
@@ -18,7 +15,6 @@ import {
   type Period,
   startOfLocalDay,
   LOCAL_ZONE,
-  tzOffset,
 } from '../../domain/periods.ts';
 import { restartForImport } from '../../daemon/node-tuning.ts';
 import { openLedger } from '../../ledger/open.ts';
@@ -50,14 +46,8 @@ Every cost carries its basis: reported (by the tool), computed (from the price t
 unknown (a model without a price), or mixed.`;
 
 const ACTIVITY_REPORTS = ['apps', 'sites', 'tools'] as const;
-type ActivityReport = (typeof ACTIVITY_REPORTS)[number];
 const KINDS = [...REPORT_KINDS, ...ACTIVITY_REPORTS] as const;
 type Kind = (typeof KINDS)[number];
-const ACTIVITY_KIND: Record<ActivityReport, ActivityKind> = {
-  apps: 'app',
-  sites: 'site',
-  tools: 'cli',
-};
 const PERIODS: readonly Period[] = ['daily', 'weekly', 'monthly'];
 
 export function parseTool(value: string): Tool {
@@ -124,6 +114,8 @@ export async function report(argv: string[]): Promise<number> {
       }
       period = values.period as Period;
     }
+    // Loaded on demand: the catalog and the activity store are no part of a usage report.
+    const { activityReport } = await import('./report-activity.ts');
     return activityReport(kind, {
       config,
       paths,
@@ -181,63 +173,6 @@ export async function report(argv: string[]): Promise<number> {
       // The table library is only needed for people, not for scripts.
       const { renderReport } = await import('../render/report-table.ts');
       writeOut(`${renderReport(kind, header, out)}\n`);
-    }
-    return 0;
-  } finally {
-    ledger.close();
-  }
-}
-
-interface ActivityReportOptions {
-  config: Config;
-  paths: Paths;
-  env: NodeJS.ProcessEnv;
-  tz: string;
-  filter: RollupFilter;
-  period: Period | undefined;
-  json: boolean;
-  index: boolean;
-  since: string | null;
-  until: string | null;
-}
-
-async function activityReport(kind: ActivityReport, o: ActivityReportOptions): Promise<number> {
-  const catalog = loadCatalog(o.config.activity.catalog);
-  // Transcripts are not needed here: only the store, and the writer role when no agent runs.
-  const ledger = await openLedger({ config: o.config, paths: o.paths, env: o.env, index: false });
-  try {
-    if (ledger.agentPid === undefined && o.index && o.config.activity.enabled) {
-      // No agent: read what browser and shell history added since the last read.
-      const { historySources } = await import('../../sources/activity.ts');
-      const sources = historySources(o.config, catalog, o.env);
-      const errors = [
-        ...((await sources.browser?.scan(ledger.store))?.errors ?? []),
-        ...(sources.shell?.scan(ledger.store).errors ?? []),
-      ];
-      if (errors.length > 0) {
-        process.stderr.write(
-          `ai-observer: could not read ${errors.length} history file(s), e.g. ${errors[0]!.path}: ${errors[0]!.message}\n`,
-        );
-      }
-    }
-    const zoneOffset = (ts: number) => tzOffset(ts, o.tz);
-    const totals = ledger.store.activityTotals(
-      { since: o.filter.since, until: o.filter.until, kind: ACTIVITY_KIND[kind], zoneOffset },
-      o.period !== undefined,
-    );
-    const rows = activityRows(totals, catalog, o.period);
-    const header = {
-      report: kind,
-      timezone: o.tz === LOCAL_ZONE ? localZoneName() : o.tz,
-      since: o.since,
-      until: o.until,
-      period: o.period ?? null,
-    };
-    const body = { rows, totals: activitySummary(rows) };
-    if (o.json) writeOut(`${JSON.stringify({ ...header, ...body })}\n`);
-    else {
-      const { renderActivity } = await import('../render/activity-table.ts');
-      writeOut(`${renderActivity(header, body)}\n`);
     }
     return 0;
   } finally {

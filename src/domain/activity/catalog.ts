@@ -3,6 +3,10 @@
 // estimated at, and how to recognise it per OS. Pure: the YAML is parsed by the caller; this
 // checks the plain values and merges the layers, or throws one error naming entry and field.
 
+import { CatalogError } from './catalog-error.ts';
+
+export { CatalogError };
+
 export type ActivityKind = 'app' | 'cli' | 'site';
 export const ACTIVITY_KINDS: readonly ActivityKind[] = ['app', 'cli', 'site'];
 
@@ -48,10 +52,6 @@ export interface CatalogEntry {
 export interface Catalog {
   entries: CatalogEntry[];
   byId: ReadonlyMap<string, CatalogEntry>;
-}
-
-export class CatalogError extends Error {
-  override name = 'CatalogError';
 }
 
 const ID = /^[a-z0-9][a-z0-9._-]*$/;
