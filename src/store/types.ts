@@ -192,5 +192,10 @@ export interface LedgerStore extends ActivityStore {
    * metrics export sums the ledger again only when it moved.
    */
   usageVersion(): number;
+  /**
+   * For a large import: the store may put off its periodic flushes to the database file until
+   * the returned function is called (durability of each commit unchanged).
+   */
+  deferCheckpoints?(): () => void;
   close(): void;
 }

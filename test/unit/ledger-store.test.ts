@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -225,4 +225,26 @@ test('sqlite: a version-5 ledger gains the daily sums per model of what it holds
   );
   raw.close();
   b.close();
+});
+
+test('sqlite: checkpoints put off during a large import, then the WAL copied once and cut back', () => {
+  const file = join(dir, 'deferred.sqlite');
+  const s = new SqliteLedger(file);
+  const walSize = () => statSync(`${file}-wal`).size;
+  const resume = s.deferCheckpoints();
+  // Well past SQLite's default of 1,000 pages (4 MiB) of WAL before a checkpoint.
+  for (let b = 0; b < 6; b++) {
+    const events = [];
+    for (let i = 0; i < 5000; i++) {
+      events.push(
+        usage({ key: `k${b}-${i}`, ts: Date.UTC(2026, 10, 1) + i * 1000, sessionId: `s${i}` }),
+      );
+    }
+    s.mergeUsage(events);
+  }
+  assert.ok(walSize() > 8 * 1024 * 1024, `the WAL kept growing (${walSize()} bytes)`);
+  resume();
+  assert.equal(walSize(), 0, 'copied into the database and cut back');
+  assert.equal(s.rollup({}, [])[0]?.requests, 30_000);
+  s.close();
 });

@@ -236,6 +236,7 @@ export class LogIndexer {
         ? { betweenBatches: this.#opts.yieldBetweenChunks }
         : {}),
     };
+    const resumeCheckpoints = this.#store.deferCheckpoints?.();
     try {
       await Promise.all([
         ...started.map((w) => importInWorker(w, this.#store, run, opts)),
@@ -244,6 +245,7 @@ export class LogIndexer {
       ]);
     } finally {
       await Promise.all(started.map((w) => w.terminate()));
+      resumeCheckpoints?.();
     }
   }
 
