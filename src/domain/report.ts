@@ -161,7 +161,14 @@ export function periodRows(
   breakdown: boolean,
 ): PeriodRow[] {
   type Part = Totals & { tool?: Tool; model?: string };
-  const groups = new Map<string, { totals: Totals; parts: Map<string, Part> }>();
+  interface Group {
+    totals: Totals;
+    tools: Set<Tool>;
+    models: Set<string>;
+    /** Per tool and model, only for a breakdown. */
+    parts: Map<string, Part> | undefined;
+  }
+  const groups = new Map<string, Group>();
   // Rows come day by day: one label per day, not one per row.
   let lastDay: number | undefined;
   let dayLabel = '';
@@ -177,10 +184,18 @@ export function periodRows(
     }
     let g = groups.get(label);
     if (g === undefined) {
-      g = { totals: emptyTotals(), parts: new Map() };
+      g = {
+        totals: emptyTotals(),
+        tools: new Set(),
+        models: new Set(),
+        parts: breakdown ? new Map() : undefined,
+      };
       groups.set(label, g);
     }
     addInto(g.totals, r);
+    if (r.tool !== undefined) g.tools.add(r.tool);
+    if (r.model) g.models.add(r.model);
+    if (g.parts === undefined) continue;
     const partKey = `${r.tool ?? ''}\u0000${r.model ?? ''}`;
     let part = g.parts.get(partKey);
     if (part === undefined) {
@@ -194,26 +209,16 @@ export function periodRows(
   return [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([label, g]) => {
-      const parts = [...g.parts.values()];
-      const tools = new Set<Tool>();
-      const models = new Set<string>();
-      for (const p of parts) {
-        if (p.tool !== undefined) tools.add(p.tool);
-        if (p.model) models.add(p.model);
-      }
       const row: PeriodRow = {
         period: label,
-        tools: [...tools].sort(),
-        models: [...models].sort(),
+        tools: [...g.tools].sort(),
+        models: [...g.models].sort(),
         ...figures(g.totals),
       };
-      if (breakdown) {
-        parts.sort((a, b) => b.costReported + b.costComputed - (a.costReported + a.costComputed));
-        row.breakdown = parts.map((p) => ({
-          tool: p.tool ?? ('' as Tool),
-          model: p.model ?? '',
-          ...figures(p),
-        }));
+      if (g.parts !== undefined) {
+        row.breakdown = [...g.parts.values()]
+          .sort((a, b) => b.costReported + b.costComputed - (a.costReported + a.costComputed))
+          .map((p) => ({ tool: p.tool ?? ('' as Tool), model: p.model ?? '', ...figures(p) }));
       }
       return row;
     });
