@@ -1,4 +1,4 @@
-// Builds dist/: the CLI and agent bundled into a few ES modules.
+// Builds dist/: the CLI and agent bundled into a few CommonJS modules.
 //
 //   npm run build
 //
@@ -7,8 +7,9 @@
 // report or the status line then loads a handful of files instead of some forty modules, a
 // sizeable part of their start-up (BENCHMARKS.md §4). Every chunk is written flat into dist/,
 // one level under the package root, as src/ is: src/package-files.ts relies on that.
-// Packages from node_modules stay outside the bundle and load as they are; Node's built-ins
-// are taken with process.getBuiltinModule (scripts/builtin-imports.ts says why).
+// esbuild splits ES modules only; each chunk is then turned into CommonJS
+// (scripts/commonjs.ts says why), and dist/package.json says so. Packages from node_modules
+// stay outside the bundle and load as they are.
 // The shipped catalog is parsed here into dist/catalog.json, which the bundle reads instead of
 // the YAML (src/catalog/load.ts). The web dashboard is built last, into dist/web/
 // (scripts/build-dashboard.ts).
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { readCatalogFile } from '../src/catalog/load.ts';
 import { buildDashboard } from './build-dashboard.ts';
-import { useBuiltinModule } from './builtin-imports.ts';
+import { toCommonJs } from './commonjs.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist');
@@ -44,8 +45,9 @@ if (result.errors.length > 0) process.exit(1);
 for (const name of readdirSync(outdir)) {
   if (!name.endsWith('.js')) continue;
   const file = join(outdir, name);
-  writeFileSync(file, useBuiltinModule(readFileSync(file, 'utf8')));
+  writeFileSync(file, toCommonJs(readFileSync(file, 'utf8')));
 }
+writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 writeFileSync(
   join(outdir, 'catalog.json'),
   JSON.stringify(readCatalogFile(join(root, 'data', 'catalog.yaml'))),

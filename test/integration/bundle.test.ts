@@ -34,6 +34,11 @@ before(() => {
   }
   symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
   execFileSync(NODE, [join(pkg, 'scripts', 'build.ts')], { cwd: pkg, stdio: 'pipe' });
+  // Says on stderr, at exit, which of Node's internal modules the process loaded.
+  writeFileSync(
+    join(pkg, 'probe.cjs'),
+    "process.on('exit', () => process.stderr.write(process.moduleLoadList.join('\\n')));\n",
+  );
   // Run the bundle alone: no source to fall back on.
   rmSync(join(pkg, 'src'), { recursive: true });
 });
@@ -49,13 +54,40 @@ function cli(args: string[], env: NodeJS.ProcessEnv): string {
   return r.stdout;
 }
 
-test('the bundle takes Node’s built-ins without ESM facades', () => {
+test('the bundle is CommonJS: a command never starts Node’s ESM loader', () => {
   const files = readdirSync(join(pkg, 'dist')).filter((f) => f.endsWith('.js'));
   assert.ok(files.length > 10);
+  assert.deepEqual(JSON.parse(readFileSync(join(pkg, 'dist', 'package.json'), 'utf8')), {
+    type: 'commonjs',
+  });
   for (const f of files) {
     const code = readFileSync(join(pkg, 'dist', f), 'utf8');
-    assert.doesNotMatch(code, /^import [^;]* from "node:/m, f);
+    assert.doesNotMatch(code, /^(import|export) /m, f);
+    assert.doesNotMatch(code, /import\.meta/, f);
   }
+  // Run as a program, as `npm start` does, the bundle's entry still knows it is the main one.
+  const r = spawnSync(NODE, [join(pkg, 'dist', 'main.js'), 'version'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  assert.equal(r.stdout.trim(), version);
+  // And a report loads no part of the ESM loader (modules it imports would be ES modules).
+  const home = scratchHome('aio-bundle-probe-');
+  const probe = spawnSync(
+    NODE,
+    [
+      '--require',
+      join(pkg, 'probe.cjs'),
+      join(pkg, 'bin', 'ai-observer.js'),
+      'report',
+      'daily',
+      '--json',
+      '--no-index',
+    ],
+    { env: childEnv({ AI_OBSERVER_HOME: home }), encoding: 'utf8' },
+  );
+  rmSync(home, { recursive: true, force: true });
+  assert.equal(probe.status, 0, probe.stderr);
+  assert.doesNotMatch(probe.stderr, /internal\/modules\/esm\/module_job/);
 });
 
 test('the bundle knows its version', () => {
