@@ -27,6 +27,9 @@ export interface RollupLike extends Totals {
   model?: string;
   project?: string;
   session?: string;
+  /** The group's tools and models, when the store named them (rows of whole days). */
+  tools?: Tool[];
+  models?: string[];
 }
 
 export type Basis = CostBasis | 'mixed';
@@ -152,7 +155,8 @@ export interface PeriodRow extends Figures {
 
 /**
  * Groups rows by local day (or quarter hour, then in `timeZone`), tool and model into calendar
- * periods, oldest first, each with its tool × model breakdown when asked for.
+ * periods, oldest first, each with its tool × model breakdown when asked for (from rows by
+ * tool and model). Rows of whole days may name their tools and models instead.
  */
 export function periodRows(
   rows: readonly RollupLike[],
@@ -195,6 +199,8 @@ export function periodRows(
     addInto(g.totals, r);
     if (r.tool !== undefined) g.tools.add(r.tool);
     if (r.model) g.models.add(r.model);
+    if (r.tools !== undefined) for (const t of r.tools) g.tools.add(t);
+    if (r.models !== undefined) for (const m of r.models) if (m) g.models.add(m);
     if (g.parts === undefined) continue;
     const partKey = `${r.tool ?? ''}\u0000${r.model ?? ''}`;
     let part = g.parts.get(partKey);

@@ -16,7 +16,7 @@ import type { RollupDimension, RollupFilter } from '../store/types.ts';
 export const REPORT_KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks', 'models'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
-export type Rollup = (filter: RollupFilter, by: RollupDimension[]) => RollupLike[];
+export type Rollup = (filter: RollupFilter, by: RollupDimension[], lists?: boolean) => RollupLike[];
 
 export interface ReportBody {
   rows: unknown[];
@@ -40,9 +40,13 @@ export function buildReport(
     case 'daily':
     case 'weekly':
     case 'monthly': {
-      // Days are grouped by the store in the report's zone: hundreds of rows, not thousands.
+      // Days are grouped by the store in the report's zone, one row each that names its tools
+      // and models; a row per model only for a breakdown.
       const zoneOffset = (ts: number) => tzOffset(ts, tz);
-      const rows = rollup({ ...filter, zoneOffset, zone }, ['day', 'tool', 'model']);
+      const zoned = { ...filter, zoneOffset, zone };
+      const rows = breakdown
+        ? rollup(zoned, ['day', 'tool', 'model'])
+        : rollup(zoned, ['day'], true);
       return { rows: periodRows(rows, kind as Period, tz, breakdown), totals: grandTotal(rows) };
     }
     case 'session': {

@@ -6,7 +6,7 @@ import type {
   ActivityTotalsRow,
   StoredInterval,
 } from '../domain/activity/intervals.ts';
-import { type SourceKind, addTokens, type UsageEvent } from '../domain/events.ts';
+import { type SourceKind, type Tool, addTokens, type UsageEvent } from '../domain/events.ts';
 import { DAY_MS } from '../domain/periods.ts';
 import { emptyTotals } from '../domain/report.ts';
 import { bucketOf, MATCH_WINDOW_MS, mergeUsage } from '../domain/usage-merge.ts';
@@ -112,8 +112,9 @@ export class MemoryLedger implements LedgerStore {
     return out;
   }
 
-  rollup(filter: RollupFilter, by: readonly RollupDimension[]): RollupRow[] {
+  rollup(filter: RollupFilter, by: readonly RollupDimension[], lists = false): RollupRow[] {
     const groups = new Map<string, RollupRow>();
+    const named = new Map<RollupRow, { tools: Set<Tool>; models: Set<string> }>();
     const since = filter.since === undefined ? undefined : bucketOf(filter.since);
     for (const e of this.#events.values()) {
       const bucket = bucketOf(e.ts);
@@ -142,7 +143,10 @@ export class MemoryLedger implements LedgerStore {
         if (by.includes('project')) row.project = e.project ?? '';
         if (by.includes('session')) row.session = e.sessionId;
         groups.set(id, row);
+        named.set(row, { tools: new Set(), models: new Set() });
       }
+      named.get(row)!.tools.add(e.tool);
+      if (e.model !== '') named.get(row)!.models.add(e.model);
       row.requests++;
       row.tokens = addTokens(row.tokens, e.tokens);
       if (e.costBasis === 'reported') {
@@ -154,6 +158,12 @@ export class MemoryLedger implements LedgerStore {
       } else row.unpriced++;
       row.firstTs = Math.min(row.firstTs, e.ts);
       row.lastTs = Math.max(row.lastTs, e.ts);
+    }
+    if (lists) {
+      for (const [row, n] of named) {
+        row.tools = [...n.tools].sort();
+        row.models = [...n.models].sort();
+      }
     }
     const order = (r: RollupRow) => by.map((d) => (d === 'session' ? r.session : r[d]));
     return [...groups.values()].sort((a, b) => {

@@ -78,6 +78,10 @@ export interface RollupRow extends UsageTotals {
   model?: string;
   project?: string;
   session?: string;
+  /** With `lists`: the tools of the group's requests, sorted. */
+  tools?: Tool[];
+  /** With `lists`: the models of the group's requests (empty names left out), sorted. */
+  models?: string[];
 }
 
 /** What one pass of an activity source hands to the store, committed as a whole. */
@@ -173,8 +177,11 @@ export interface LedgerStore extends ActivityStore {
   fileCount(): number;
   /** Every file's stamp by path: what a check for changed files needs, and far cheaper. */
   fileStamps(): Map<string, FileStamp>;
-  /** Sums grouped by the given dimensions, from the pre-aggregated rollup. */
-  rollup(filter: RollupFilter, by: readonly RollupDimension[]): RollupRow[];
+  /**
+   * Sums grouped by the given dimensions, from the pre-aggregated rollup; with `lists`, each
+   * row also names its tools and models (a report of days needs no row per model then).
+   */
+  rollup(filter: RollupFilter, by: readonly RollupDimension[], lists?: boolean): RollupRow[];
   /** A session's newest `limit` requests, oldest first (for a session's detail). */
   sessionEvents(sessionId: string, limit: number): UsageEvent[];
   /** The event stored under a key (or an alias of it). */

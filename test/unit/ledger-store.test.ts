@@ -130,6 +130,14 @@ test('sqlite: hourly and daily sums answer period queries exactly as the quarter
         );
       }
     }
+    // Rows that name their tools and models, as a report of days asks for them.
+    for (const by of [['day'], ['day', 'tool'], []] as const) {
+      for (const store of [sql, ...kept]) {
+        const rows = store.rollup(filter, by, true);
+        assert.deepEqual(byKey(rows), byKey(mem.rollup(filter, by, true)), `${c.zone} lists`);
+        assert.ok(rows.every((r) => r.tools !== undefined && r.models !== undefined));
+      }
+    }
     for (const store of [sql, ...kept]) {
       assert.deepEqual(
         byKey(store.rollup({ ...filter, tool: 'codex' }, ['day'])),

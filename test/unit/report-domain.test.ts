@@ -257,6 +257,35 @@ test('period rows group quarter hours by local day with a tool × model breakdow
   );
 });
 
+test('period rows from whole days that name their tools and models', () => {
+  const day = Date.UTC(2026, 10, 16) / (24 * H); // a Monday
+  const rows: RollupLike[] = [
+    {
+      ...rollup({ requests: 2, costComputed: 1, computedRequests: 2 }),
+      day,
+      tools: ['codex'],
+      models: ['b'],
+    },
+    {
+      ...rollup({ requests: 1, costReported: 2, reportedRequests: 1 }),
+      day: day + 1,
+      tools: ['claude-code', 'codex'],
+      models: ['a', 'b'],
+    },
+  ];
+  assert.deepEqual(
+    periodRows(rows, 'weekly', 'UTC', false).map((r) => [r.period, r.requests, r.tools, r.models]),
+    [['2026-11-16', 3, ['claude-code', 'codex'], ['a', 'b']]],
+  );
+  assert.deepEqual(
+    periodRows(rows, 'daily', 'UTC', false).map((r) => [r.period, r.tools, r.models, r.costUsd]),
+    [
+      ['2026-11-16', ['codex'], ['b'], 1],
+      ['2026-11-17', ['claude-code', 'codex'], ['a', 'b'], 2],
+    ],
+  );
+});
+
 test('session and model rows', () => {
   const rows = [
     rollup({

@@ -292,6 +292,9 @@ const SUMS = `sum(requests), sum(input), sum(output), sum(cache_read), sum(cache
   sum(cache_write_1h), sum(reasoning), sum(cost_reported), sum(cost_computed), sum(n_reported),
   sum(n_computed), sum(n_unpriced), min(first_ts), max(last_ts)`;
 
+/** A group's tools and models, as JSON arrays (names may hold any character). */
+const LISTS = 'json_group_array(DISTINCT tool), json_group_array(DISTINCT model)';
+
 const DIMENSION_COLUMN: Record<Exclude<RollupDimension, 'day'>, string> = {
   bucket: 'bucket',
   tool: 'tool',
@@ -638,11 +641,11 @@ export class SqliteLedger implements LedgerStore {
     return out;
   }
 
-  rollup(filter: RollupFilter, by: readonly RollupDimension[]): RollupRow[] {
+  rollup(filter: RollupFilter, by: readonly RollupDimension[], lists = false): RollupRow[] {
     const source = this.#source(filter, by);
     const column = (d: RollupDimension) => (d === 'day' ? source.day() : DIMENSION_COLUMN[d]);
     const groups = by.map(column);
-    const sql = `SELECT ${[...groups, ''].join(', ')} ${SUMS}
+    const sql = `SELECT ${[...groups, ''].join(', ')} ${SUMS}${lists ? `, ${LISTS}` : ''}
       FROM ${source.from}
       ${by.length > 0 ? `GROUP BY ${groups.join(', ')}` : ''}
       HAVING sum(requests) > 0
@@ -674,6 +677,10 @@ export class SqliteLedger implements LedgerStore {
         firstTs: r[n + 12] as number,
         lastTs: r[n + 13] as number,
       };
+      if (lists) {
+        row.tools = (JSON.parse(r[n + 14] as string) as Tool[]).sort();
+        row.models = (JSON.parse(r[n + 15] as string) as string[]).filter((m) => m !== '').sort();
+      }
       for (let i = 0; i < n; i++) {
         const d = by[i]!;
         if (d === 'session') row.session = r[i] as string;

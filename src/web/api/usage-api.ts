@@ -34,7 +34,7 @@ export function usageApi(opts: UsageApiOptions): (path: string) => UsageRoute | 
   const now = opts.now ?? Date.now;
   const rollupOf = (): Rollup => {
     const store = opts.store();
-    return (filter, by: RollupDimension[]) => store.rollup(filter, by);
+    return (filter, by: RollupDimension[], lists?: boolean) => store.rollup(filter, by, lists);
   };
 
   const summary: UsageRoute = (_path, params) => {
