@@ -5,6 +5,7 @@
 // hook's stdout to the conversation for some events.
 
 import { agentHeaders, agentUrl } from '../agent-url.ts';
+import { readStdin } from '../stdin.ts';
 
 const STDIN_LIMIT = 1024 * 1024;
 const TIMEOUT_MS = 1500;
@@ -14,18 +15,6 @@ export const HOOK_HELP = `Usage: ai-observer hook claude        (reads the hook 
 
 Forwards an AI tool's hook callback to the agent. Always exits 0.`;
 
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) return '';
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > STDIN_LIMIT) break;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function hook(argv: string[]): Promise<number> {
   const [tool, ...rest] = argv;
   if (tool === '--help' || tool === '-h' || tool === undefined) {
@@ -34,7 +23,7 @@ export async function hook(argv: string[]): Promise<number> {
   }
   try {
     let body: string;
-    if (tool === 'claude') body = await readStdin();
+    if (tool === 'claude') body = await readStdin(STDIN_LIMIT);
     else if (tool === 'codex') body = rest.at(-1) ?? '';
     else {
       process.stderr.write(`ai-observer hook: unknown tool "${tool}"; use claude or codex\n`);

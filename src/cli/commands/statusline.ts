@@ -12,6 +12,7 @@ import { ledgerFile, lockFile } from '../../ledger/files.ts';
 import { SqliteLedger } from '../../store/sqlite/ledger.ts';
 import { lockHolder } from '../../store/writer-lock.ts';
 import { writeOut } from '../render/stdout.ts';
+import { readStdin } from '../stdin.ts';
 
 export const STATUSLINE_HELP = `Usage: ai-observer statusline [--timezone ZONE]
 
@@ -92,13 +93,6 @@ export function ledgerFigures(
           }
         : undefined,
   };
-}
-
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) return '';
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function statusline(argv: string[]): Promise<number> {
