@@ -57,6 +57,23 @@ export function ledgerIsCurrent(
   return true;
 }
 
+/**
+ * Keeps what the writer's index pass took down (a walk and every file as the ledger now has
+ * it): the next report then stats what it holds instead of checking afresh.
+ */
+export function keepWalkRecord(
+  store: SqliteLedger,
+  config: Config,
+  paths: Paths,
+  env: NodeJS.ProcessEnv,
+  recorder: WalkRecorder,
+): void {
+  // Read after the pass's last commit: the token names the cursors just written.
+  const token = store.writerMarks()?.cursorsToken;
+  if (token === undefined) return;
+  recorder.save(walkRecordFile(paths), recordKey(token, logLocations(config.ledger, env)));
+}
+
 /** What a walk record holds for: these cursors, these log locations, this version's matchers. */
 function recordKey(cursorsToken: string, locations: readonly LogLocation[]): string {
   return JSON.stringify([VERSION, cursorsToken, locations.map((l) => [l.tool, l.roots])]);

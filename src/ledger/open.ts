@@ -7,12 +7,13 @@ import { existsSync } from 'node:fs';
 import type { Config } from '../config/schema.ts';
 import type { Paths } from '../config/paths.ts';
 import type { IndexRun, Progress } from '../sources/files/indexer.ts';
+import { WalkRecorder } from '../sources/files/walk-record.ts';
 import { MemoryLedger } from '../store/memory.ts';
 import { SqliteLedger } from '../store/sqlite/ledger.ts';
 import type { LedgerStore } from '../store/types.ts';
 import { lockHolder } from '../store/writer-lock.ts';
 import { ledgerFile, lockFile } from './files.ts';
-import { ledgerIsCurrent } from './freshness.ts';
+import { keepWalkRecord, ledgerIsCurrent } from './freshness.ts';
 
 export interface OpenLedger {
   store: LedgerStore;
@@ -83,7 +84,11 @@ export async function openLedger(opts: OpenLedgerOptions): Promise<OpenLedger> {
     const w = writer;
     let indexed: IndexRun | undefined;
     try {
-      if (opts.index && config.ledger.enabled) indexed = await w.indexer.indexAll(opts.onProgress);
+      if (opts.index && config.ledger.enabled) {
+        const recorder = new WalkRecorder(Date.now());
+        indexed = await w.indexer.indexAll(opts.onProgress, recorder);
+        keepWalkRecord(w.store, config, paths, opts.env ?? process.env, recorder);
+      }
     } catch (err) {
       w.close();
       throw err;

@@ -6,17 +6,21 @@ import {
   appendFileSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   renameSync,
   rmSync,
   symlinkSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { UsageEvent } from '../../src/domain/events.ts';
+import { FileDirCache } from '../../src/sources/files/dir-cache.ts';
 import { LogIndexer } from '../../src/sources/files/indexer.ts';
+import { checkWalkRecord, WalkRecorder } from '../../src/sources/files/walk-record.ts';
 import type { LogFormat } from '../../src/sources/types.ts';
 import { MemoryLedger } from '../../src/store/memory.ts';
 import { SqliteLedger } from '../../src/store/sqlite/ledger.ts';
@@ -210,4 +214,45 @@ test('the walk follows links to directories and passes over dangling ones', asyn
   const run = await indexer.indexAll();
   assert.equal(run.files, 2, 'a.jsonl and linked/deep/b.jsonl');
   assert.deepEqual(totals(), { requests: 2, output: 6 });
+});
+
+test('a pass takes down the walk and every file as the ledger then has it', async () => {
+  const root = join(base, `r${n++}`);
+  const project = join(root, 'p');
+  mkdirSync(project, { recursive: true });
+  const a = join(project, 'a.jsonl');
+  const b = join(project, 'b.jsonl');
+  writeFileSync(a, line('a', 1));
+  writeFileSync(b, line('b', 2));
+  const old = new Date(Date.now() - 60_000);
+  for (const d of [project, root]) utimesSync(d, old, old);
+  const store = new MemoryLedger();
+  const indexer = new LogIndexer(store, [{ format: toy as LogFormat<unknown>, roots: [root] }], {
+    price: (e) => e,
+    dirCache: new FileDirCache(join(base, `cache-${n}.json`)),
+  });
+  await indexer.indexAll();
+  appendFileSync(b, line('c', 3)); // moved by the next pass; a stays as it was
+  const recorder = new WalkRecorder(Date.now());
+  await indexer.indexAll(undefined, recorder);
+  const file = join(base, `record-${n}.json`);
+  assert.equal(recorder.save(file, 'k'), true);
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { files: string[]; stamps: number[] };
+  const stampOf = (p: string) => {
+    const c = store.cursor(p)!;
+    return [c.size, c.mtimeMs, c.ino, c.dev];
+  };
+  assert.deepEqual(saved.files, [b, a], 'newest first');
+  assert.deepEqual(saved.stamps, [...stampOf(b), ...stampOf(a)]);
+  assert.equal(checkWalkRecord(file, 'k'), 'same');
+  appendFileSync(a, line('d', 4));
+  assert.equal(checkWalkRecord(file, 'k'), 'changed');
+
+  // A transcript the pass could not read (a dangling link named like one): no record.
+  symlinkSync(join(root, 'nowhere'), join(project, 'x.jsonl'));
+  const older = new Date(old.getTime() - 10_000); // listed again, and past the racy window
+  utimesSync(project, older, older);
+  const incomplete = new WalkRecorder(Date.now());
+  await indexer.indexAll(undefined, incomplete);
+  assert.equal(incomplete.save(join(base, `record-${n}-2.json`), 'k'), false);
 });

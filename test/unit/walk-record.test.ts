@@ -142,3 +142,24 @@ test('no record is kept of a walk that found a change or missed a listed transcr
   utimesSync(t.sub, OLD, OLD); // as if the listing still stood
   assert.deepEqual(t.walk(), { current: true, saved: false });
 });
+
+test('the eight transcripts written last go first, each with its own stamp; the rest keep their order', () => {
+  const recorder = new WalkRecorder(Date.now());
+  const mtimes = [5, 12, 1, 9, 3, 11, 7, 2, 10, 8, 4, 6];
+  mtimes.forEach((m, i) => {
+    recorder.file(`/f${i}`, { dev: 1, ino: 100 + i, size: 10 * i, mtimeMs: m, offset: 10 * i });
+  });
+  const file = join(base, 'order.json');
+  assert.equal(recorder.save(file, 'k'), true);
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: string[]; stamps: number[] };
+  const byMtime = mtimes.map((m, i) => ({ m, path: `/f${i}` })).sort((a, b) => b.m - a.m);
+  assert.deepEqual(
+    stored.files.slice(0, 8),
+    byMtime.slice(0, 8).map((f) => f.path),
+  );
+  assert.deepEqual(stored.files.slice(8), ['/f2', '/f4', '/f7', '/f10'], 'walk order');
+  stored.files.forEach((path, k) => {
+    const i = Number(path.slice(2));
+    assert.deepEqual(stored.stamps.slice(4 * k, 4 * k + 4), [10 * i, mtimes[i], 100 + i, 1]);
+  });
+});

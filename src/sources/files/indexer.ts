@@ -12,6 +12,7 @@ import type { ParseJob } from './parse-protocol.ts';
 import type { DirCache } from './dir-cache.ts';
 import { unchangedSince } from './stamp.ts';
 import { type FoundFile, listFiles, underRoot } from './walk.ts';
+import type { WalkRecorder } from './walk-record.ts';
 import { importInWorker, WorkerFailure } from './worker-import.ts';
 
 export interface LogSource {
@@ -83,11 +84,11 @@ export class LogIndexer {
     return this.#sources.flatMap((s) => s.roots);
   }
 
-  #files(): FoundFile[] {
+  #files(recorder?: WalkRecorder): FoundFile[] {
     const all: FoundFile[] = [];
     const cache = this.#opts.dirCache;
     const now = (this.#opts.now ?? Date.now)();
-    for (const s of this.#sources) all.push(...listFiles(s.format, s.roots, cache, now));
+    for (const s of this.#sources) all.push(...listFiles(s.format, s.roots, cache, now, recorder));
     cache?.save();
     return all;
   }
@@ -97,16 +98,19 @@ export class LogIndexer {
     return this.#pendingBytes(this.#files(), this.#store.fileStamps());
   }
 
-  /** Indexes whatever is new in every file; `onProgress` hears about bytes as they are read. */
-  indexAll(onProgress?: (p: Progress) => void): Promise<IndexRun> {
-    const run = this.#running.then(() => this.#indexAll(onProgress));
+  /**
+   * Indexes whatever is new in every file; `onProgress` hears about bytes as they are read.
+   * `recorder` takes down the walk and every file as the ledger then has it (walk-record.ts).
+   */
+  indexAll(onProgress?: (p: Progress) => void, recorder?: WalkRecorder): Promise<IndexRun> {
+    const run = this.#running.then(() => this.#indexAll(onProgress, recorder));
     this.#running = run.catch(() => undefined);
     return run;
   }
 
   /** Indexes one path if it is a transcript under a root (a file watcher's change). */
   indexPaths(paths: readonly string[]): Promise<IndexRun> {
-    const run = this.#running.then(() => this.#indexFound(this.#resolve(paths)));
+    const run = this.#running.then(async () => (await this.#indexFound(this.#resolve(paths))).run);
     this.#running = run.catch(() => undefined);
     return run;
   }
@@ -125,11 +129,21 @@ export class LogIndexer {
     return found;
   }
 
-  async #indexAll(onProgress?: (p: Progress) => void): Promise<IndexRun> {
-    return this.#indexFound(this.#files(), onProgress);
+  async #indexAll(onProgress?: (p: Progress) => void, recorder?: WalkRecorder): Promise<IndexRun> {
+    const files = this.#files(recorder);
+    const { run, stamps, moved } = await this.#indexFound(files, onProgress);
+    if (recorder !== undefined) this.#record(recorder, files, stamps, moved, run);
+    return run;
   }
 
-  async #indexFound(files: FoundFile[], onProgress?: (p: Progress) => void): Promise<IndexRun> {
+  /**
+   * `moved`: the files this run may have moved on (undefined when it cannot say), beside the
+   * stamps every other file still has.
+   */
+  async #indexFound(
+    files: FoundFile[],
+    onProgress?: (p: Progress) => void,
+  ): Promise<{ run: IndexRun; stamps: Map<string, FileStamp>; moved: Set<string> | undefined }> {
     const now = this.#opts.now ?? Date.now;
     const started = now();
     const run: IndexRun = {
@@ -143,6 +157,7 @@ export class LogIndexer {
       ms: 0,
     };
     const changed = this.#changed(files, run);
+    let moved: Set<string> | undefined = new Set(changed.files.map((c) => c.found.file.path));
     const progress: Progress = { done: 0, total: changed.bytes };
     const onBytes =
       onProgress === undefined
@@ -155,21 +170,47 @@ export class LogIndexer {
     if (startWorker !== undefined && workers > 0 && changed.bytes >= workerMinBytes) {
       try {
         await this.#indexInWorkers(changed.files, workers, startWorker, run, onBytes);
-        run.ms = now() - started;
-        return run;
       } catch (err) {
         if (!(err instanceof WorkerFailure) || this.#opts.onWorkerFailure === undefined) throw err;
         // What the workers sent is committed with its cursors: read the rest here.
         this.#opts.onWorkerFailure(err as Error);
         run.changedFiles = 0;
+        moved = undefined;
         await this.#indexHere(this.#changed(files, run).files, run, onBytes);
-        run.ms = now() - started;
-        return run;
       }
-    }
-    await this.#indexHere(changed.files, run, onBytes);
+    } else await this.#indexHere(changed.files, run, onBytes);
     run.ms = now() - started;
-    return run;
+    return { run, stamps: changed.stamps, moved };
+  }
+
+  /**
+   * Each file as the ledger now has it, for a record of this walk: the stamp it had when it
+   * was found unchanged, or its cursor after this run read it. Anything this run could not
+   * read or account for leaves the record incomplete (never saved).
+   */
+  #record(
+    recorder: WalkRecorder,
+    files: readonly FoundFile[],
+    stamps: ReadonlyMap<string, FileStamp>,
+    moved: ReadonlySet<string> | undefined,
+    run: IndexRun,
+  ): void {
+    if (moved === undefined || run.errors.length > 0) {
+      recorder.skipped();
+      return;
+    }
+    // One query for many moved files (a first import), one lookup each for a few.
+    const after = moved.size > 64 ? this.#store.fileStamps() : undefined;
+    for (const { file } of files) {
+      const stamp = moved.has(file.path)
+        ? (after?.get(file.path) ?? this.#store.cursor(file.path))
+        : stamps.get(file.path);
+      if (stamp === undefined) {
+        recorder.skipped(); // gone before its stat, or never read
+        return;
+      }
+      recorder.file(file.path, stamp);
+    }
   }
 
   /**
@@ -177,7 +218,10 @@ export class LogIndexer {
    * read. One query for every file's stamp and a stat per file: a warm check of thousands of
    * transcripts reads no cursor at all.
    */
-  #changed(files: FoundFile[], run: IndexRun): { files: ChangedFile[]; bytes: number } {
+  #changed(
+    files: FoundFile[],
+    run: IndexRun,
+  ): { files: ChangedFile[]; bytes: number; stamps: Map<string, FileStamp> } {
     const stamps = this.#store.fileStamps();
     const out: ChangedFile[] = [];
     let bytes = 0;
@@ -199,7 +243,7 @@ export class LogIndexer {
       out.push({ found, previous, bytes: pending });
       bytes += pending;
     }
-    return { files: out, bytes };
+    return { files: out, bytes, stamps };
   }
 
   /**

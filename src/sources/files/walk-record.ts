@@ -11,7 +11,7 @@ import type { FileStamp } from '../../store/types.ts';
 import { RACY_MS } from './dir-cache.ts';
 import type { WalkObserver } from './walk.ts';
 
-// 1: paths and numbers in parallel flat arrays, transcripts newest first.
+// 1: paths and numbers in parallel flat arrays, the transcripts written last first.
 const VERSION = 1;
 
 interface Stored {
@@ -84,7 +84,9 @@ function wellFormed(r: Stored): boolean {
 /** Takes down a walk as it goes; `save` writes it only if it vouches for everything walked. */
 export class WalkRecorder implements WalkObserver {
   readonly #now: number;
-  readonly #files: Array<{ path: string; stamp: FileStamp }> = [];
+  readonly #files: string[] = [];
+  /** Per file: size, mtimeMs, ino, dev (as stored). */
+  readonly #stamps: number[] = [];
   readonly #dirs: string[] = [];
   readonly #mtimes: number[] = [];
   readonly #absent: string[] = [];
@@ -111,18 +113,17 @@ export class WalkRecorder implements WalkObserver {
 
   /** A transcript found as the ledger has it. */
   file(path: string, stamp: FileStamp): void {
-    this.#files.push({ path, stamp });
+    this.#files.push(path);
+    this.#stamps.push(stamp.size, stamp.mtimeMs, stamp.ino, stamp.dev);
   }
 
   /** Writes the record (a new file then a rename); false when it would not be sound. */
   save(file: string, key: string): boolean {
     if (!this.#complete) return false;
-    const sorted = [...this.#files].sort((a, b) => b.stamp.mtimeMs - a.stamp.mtimeMs);
     const stored: Stored = {
       version: VERSION,
       key,
-      files: sorted.map((f) => f.path),
-      stamps: sorted.flatMap(({ stamp: s }) => [s.size, s.mtimeMs, s.ino, s.dev]),
+      ...newestFirst(this.#files, this.#stamps),
       dirs: this.#dirs,
       mtimes: this.#mtimes,
       absent: this.#absent,
@@ -136,4 +137,28 @@ export class WalkRecorder implements WalkObserver {
       return false; // a full or read-only disk: the full check runs each time, as before
     }
   }
+}
+
+/** Files written last that go first: appends land there (more would only cost a sort). */
+const NEWEST_FIRST = 8;
+
+/** The files with the NEWEST_FIRST newest stamps moved to the front, the rest in walk order. */
+function newestFirst(files: string[], stamps: number[]): { files: string[]; stamps: number[] } {
+  const top: number[] = []; // indices, newest first
+  for (let i = 0; i < files.length; i++) {
+    const m = stamps[4 * i + 1]!;
+    if (top.length === NEWEST_FIRST && m <= stamps[4 * top[NEWEST_FIRST - 1]! + 1]!) continue;
+    let at = Math.min(top.length, NEWEST_FIRST - 1);
+    while (at > 0 && stamps[4 * top[at - 1]! + 1]! < m) at--;
+    top.splice(at, 0, i);
+    if (top.length > NEWEST_FIRST) top.pop();
+  }
+  if (top.length === 0) return { files, stamps };
+  const first = new Set(top);
+  const order = [...top];
+  for (let i = 0; i < files.length; i++) if (!first.has(i)) order.push(i);
+  const outStamps: number[] = [];
+  for (const i of order)
+    outStamps.push(stamps[4 * i]!, stamps[4 * i + 1]!, stamps[4 * i + 2]!, stamps[4 * i + 3]!);
+  return { files: order.map((i) => files[i]!), stamps: outStamps };
 }

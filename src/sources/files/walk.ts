@@ -37,12 +37,20 @@ export function listFiles<F extends Matcher>(
   roots: readonly string[],
   cache?: DirCache,
   now: number = Date.now(),
+  observer?: WalkObserver,
 ): FoundFile<F>[] {
   const out: FoundFile<F>[] = [];
-  walkFiles(format, roots, cache, now, (path, root) => {
-    out.push({ file: { path, root }, format });
-    return true;
-  });
+  walkFiles(
+    format,
+    roots,
+    cache,
+    now,
+    (path, root) => {
+      out.push({ file: { path, root }, format });
+      return true;
+    },
+    observer,
+  );
   return out;
 }
 
