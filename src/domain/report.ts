@@ -3,7 +3,7 @@
 // `report --json` prints and scripts rely on.
 
 import type { CostBasis, TokenCounts, Tool } from './events.ts';
-import { addTokens, totalTokens, ZERO_TOKENS } from './events.ts';
+import { totalTokens, ZERO_TOKENS } from './events.ts';
 import { type Period, periodLabel, periodLabelOfDay } from './periods.ts';
 
 /** The sums a report row is made of (the store's UsageTotals, restated to keep domain pure). */
@@ -61,20 +61,6 @@ export function emptyTotals(): Totals {
     unpriced: 0,
     firstTs: Number.POSITIVE_INFINITY,
     lastTs: Number.NEGATIVE_INFINITY,
-  };
-}
-
-export function addTotals(a: Totals, b: Totals): Totals {
-  return {
-    requests: a.requests + b.requests,
-    tokens: addTokens(a.tokens, b.tokens),
-    costReported: a.costReported + b.costReported,
-    costComputed: a.costComputed + b.costComputed,
-    reportedRequests: a.reportedRequests + b.reportedRequests,
-    computedRequests: a.computedRequests + b.computedRequests,
-    unpriced: a.unpriced + b.unpriced,
-    firstTs: Math.min(a.firstTs, b.firstTs),
-    lastTs: Math.max(a.lastTs, b.lastTs),
   };
 }
 

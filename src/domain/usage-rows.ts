@@ -4,7 +4,7 @@
 import {
   cacheShare,
   emptyTotals,
-  addTotals,
+  addInto,
   type Figures,
   figures,
   type RollupLike,
@@ -73,7 +73,7 @@ export function usageRows(
       g = { period: label, dims, totals: emptyTotals() };
       groups.set(id, g);
     }
-    g.totals = addTotals(g.totals, r);
+    addInto(g.totals, r);
   }
   return [...groups.values()]
     .sort(

@@ -143,10 +143,11 @@ export class MemoryLedger implements LedgerStore {
         if (by.includes('project')) row.project = e.project ?? '';
         if (by.includes('session')) row.session = e.sessionId;
         groups.set(id, row);
-        named.set(row, { tools: new Set(), models: new Set() });
+        if (lists) named.set(row, { tools: new Set(), models: new Set() });
       }
-      named.get(row)!.tools.add(e.tool);
-      if (e.model !== '') named.get(row)!.models.add(e.model);
+      const n = named.get(row);
+      n?.tools.add(e.tool);
+      if (e.model !== '') n?.models.add(e.model);
       row.requests++;
       row.tokens = addTokens(row.tokens, e.tokens);
       if (e.costBasis === 'reported') {

@@ -9,6 +9,7 @@
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import type { FileStamp } from '../../store/types.ts';
 import { RACY_MS } from './dir-cache.ts';
+import { stampMatches } from './stamp.ts';
 import type { WalkObserver } from './walk.ts';
 
 // 1: paths and numbers in parallel flat arrays, the transcripts written last first.
@@ -49,12 +50,7 @@ export function checkWalkRecord(file: string, key: string): RecordVerdict {
       const st = statSync(files[i]!, o);
       if (st === undefined) return 'unsure';
       const j = 4 * i;
-      if (
-        st.size !== stamps[j] ||
-        st.mtimeMs !== stamps[j + 1] ||
-        st.ino !== stamps[j + 2] ||
-        st.dev !== stamps[j + 3]
-      ) {
+      if (!stampMatches(st, stamps[j], stamps[j + 1], stamps[j + 2], stamps[j + 3])) {
         return 'changed';
       }
     }

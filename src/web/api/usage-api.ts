@@ -6,7 +6,7 @@ import type { SessionView } from '../../domain/session-view.ts';
 import { tzOffset } from '../../domain/periods.ts';
 import { figures, grandTotal, type RollupLike } from '../../domain/report.ts';
 import { usageRows, withCacheShare } from '../../domain/usage-rows.ts';
-import { emptyTotals, addTotals } from '../../domain/report.ts';
+import { addInto, emptyTotals } from '../../domain/report.ts';
 import { activeBlock, blockRows, type Rollup } from '../../ledger/reports.ts';
 import type { LedgerStore, RollupDimension } from '../../store/types.ts';
 import { HttpError } from '../body.ts';
@@ -151,7 +151,7 @@ export function usageApi(opts: UsageApiOptions): (path: string) => UsageRoute | 
 }
 
 function sumOf(rows: readonly RollupLike[]) {
-  let t = emptyTotals();
-  for (const r of rows) t = addTotals(t, r);
+  const t = emptyTotals();
+  for (const r of rows) addInto(t, r);
   return t;
 }
