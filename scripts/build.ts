@@ -1,15 +1,17 @@
-// Builds dist/: the CLI and agent bundled into a few CommonJS modules.
+// Builds dist/: the CLI and agent bundled into CommonJS.
 //
 //   npm run build
 //
-// One entry (dist/main.js) with code splitting: each command stays its own chunk, loaded when
-// it runs (so `hook` never loads gRPC), and what commands share goes into shared chunks. A
-// report or the status line then loads a handful of files instead of some forty modules, a
-// sizeable part of their start-up (BENCHMARKS.md §4). Every chunk is written flat into dist/,
-// one level under the package root, as src/ is: src/package-files.ts relies on that.
-// esbuild splits ES modules only; each chunk is then turned into CommonJS
-// (scripts/commonjs.ts says why), and dist/package.json says so. Packages from node_modules
-// stay outside the bundle and load as they are.
+// dist/main.js is the whole CLI in one file, without code splitting: bin/code-cache.js compiles
+// it as one script and caches V8's code for it after a command ran, which a chunk loaded per
+// command through require() could not have (BENCHMARKS.md §4). A command's modules are still
+// initialised only when it runs (esbuild wraps what import() loads), and packages from
+// node_modules stay outside the bundle and load only when the code that imports them runs, so
+// `hook` never loads gRPC. CommonJS, not ES modules: Node's ESM loader, its resolution by URL
+// and its linking cost a report or the status line ~3 ms, and Node's built-ins come without the
+// ESM facades that load node:fs's streams and watchers. The import's worker thread is its own
+// bundle (dist/parse-worker.js). Both are written flat into dist/, one level under the package
+// root, as src/ is: src/package-files.ts relies on that.
 // The shipped catalog is parsed here into dist/catalog.json, which the bundle reads instead of
 // the YAML (src/catalog/load.ts). The web dashboard is built last, into dist/web/
 // (scripts/build-dashboard.ts).
@@ -20,10 +22,13 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { readCatalogFile } from '../src/catalog/load.ts';
 import { buildDashboard } from './build-dashboard.ts';
-import { toCommonJs } from './commonjs.ts';
+import { finishBundle } from './bundle-text.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  version: string;
+};
 
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
@@ -32,12 +37,22 @@ const result = await build({
   entryPoints: { main: 'src/cli/main.ts', 'parse-worker': 'src/ledger/parse-worker.ts' },
   outdir,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node22.18',
   packages: 'external',
-  chunkNames: '[name]-[hash]',
+  // import() of a package becomes a require() behind a promise, as it behaves.
+  supported: { 'dynamic-import': false },
+  // import.meta has no CommonJS form: its two uses get variables set from the module. The
+  // version is read once, here (src/version.ts).
+  define: {
+    'import.meta.url': '__moduleUrl',
+    'import.meta.main': '__isMain',
+    BUNDLED_VERSION: JSON.stringify(version),
+  },
+  banner: {
+    js: '"use strict";\nvar __moduleUrl = require("node:url").pathToFileURL(__filename).href;\nvar __isMain = require.main === module;',
+  },
   legalComments: 'none',
   logLevel: 'warning',
 });
@@ -45,7 +60,7 @@ if (result.errors.length > 0) process.exit(1);
 for (const name of readdirSync(outdir)) {
   if (!name.endsWith('.js')) continue;
   const file = join(outdir, name);
-  writeFileSync(file, toCommonJs(readFileSync(file, 'utf8')));
+  writeFileSync(file, finishBundle(readFileSync(file, 'utf8')));
 }
 writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 writeFileSync(

@@ -12,6 +12,6 @@ import { formatOf } from '../sources/log-sources.ts';
 const data = workerData as ParseWorkerData;
 const table = loadPriceTable({ dataDir: data.dataDir, overrides: data.priceOverrides });
 if (parentPort === null) throw new Error('parse-worker runs only as a worker thread');
-// No top-level await: the bundle is CommonJS (scripts/commonjs.ts). A rejection goes
+// No top-level await: the bundle is CommonJS (scripts/build.ts). A rejection goes
 // unhandled and ends the worker with an 'error' event, as a throw here would.
 void runParseJobs(data.jobs, parentPort, formatOf, (e) => priceUsage(e, table));

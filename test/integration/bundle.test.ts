@@ -1,5 +1,6 @@
 // The bundled CLI, as `npm install` builds it and users run it: built by scripts/build.ts into a
-// copy of the package, it finds its package.json and price table from its chunks, and a first
+// copy of the package, it finds its price table from dist/, runs from a cache of V8's code
+// that bin/code-cache.js keeps once a command ran, and loads no package it does not use; a first
 // import large enough for the parse worker (dist/parse-worker.js; a worker that fails says so
 // on stderr) totals exactly what the corpus generator put in, with costs computed; its agent
 // serves the web dashboard from dist/web/ and reads the catalog the build parsed (never the YAML).
@@ -8,6 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -34,10 +36,10 @@ before(() => {
   }
   symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
   execFileSync(NODE, [join(pkg, 'scripts', 'build.ts')], { cwd: pkg, stdio: 'pipe' });
-  // Says on stderr, at exit, which of Node's internal modules the process loaded.
+  // Says on stderr, at exit, which of Node's internal modules and which files it loaded.
   writeFileSync(
     join(pkg, 'probe.cjs'),
-    "process.on('exit', () => process.stderr.write(process.moduleLoadList.join('\\n')));\n",
+    "process.on('exit', () => process.stderr.write([...process.moduleLoadList, ...Object.keys(require.cache)].join('\\n')));\n",
   );
   // Run the bundle alone: no source to fall back on.
   rmSync(join(pkg, 'src'), { recursive: true });
@@ -54,9 +56,11 @@ function cli(args: string[], env: NodeJS.ProcessEnv): string {
   return r.stdout;
 }
 
-test('the bundle is CommonJS: a command never starts Node’s ESM loader', () => {
-  const files = readdirSync(join(pkg, 'dist')).filter((f) => f.endsWith('.js'));
-  assert.ok(files.length > 10);
+test('the bundle is CommonJS in one ASCII file: a command never starts Node’s ESM loader', () => {
+  const files = readdirSync(join(pkg, 'dist'))
+    .filter((f) => f.endsWith('.js'))
+    .sort();
+  assert.deepEqual(files, ['main.js', 'parse-worker.js']);
   assert.deepEqual(JSON.parse(readFileSync(join(pkg, 'dist', 'package.json'), 'utf8')), {
     type: 'commonjs',
   });
@@ -64,13 +68,16 @@ test('the bundle is CommonJS: a command never starts Node’s ESM loader', () =>
     const code = readFileSync(join(pkg, 'dist', f), 'utf8');
     assert.doesNotMatch(code, /^(import|export) /m, f);
     assert.doesNotMatch(code, /import\.meta/, f);
+    assert.doesNotMatch(code, /[^\n\t\x20-\x7e]/, `${f} is ASCII`);
+    assert.match(code, /\n\/\/ build [0-9a-f]{32}\n$/, `${f} names its build`);
   }
   // Run as a program, as `npm start` does, the bundle's entry still knows it is the main one.
   const r = spawnSync(NODE, [join(pkg, 'dist', 'main.js'), 'version'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   assert.equal(r.stdout.trim(), version);
-  // And a report loads no part of the ESM loader (modules it imports would be ES modules).
+  // A report loads no part of the ESM loader (modules it imports would be ES modules), and no
+  // package the agent alone needs: those load when the code that imports them runs.
   const home = scratchHome('aio-bundle-probe-');
   const probe = spawnSync(
     NODE,
@@ -88,6 +95,31 @@ test('the bundle is CommonJS: a command never starts Node’s ESM loader', () =>
   rmSync(home, { recursive: true, force: true });
   assert.equal(probe.status, 0, probe.stderr);
   assert.doesNotMatch(probe.stderr, /internal\/modules\/esm\/module_job/);
+  assert.doesNotMatch(probe.stderr, /node_modules/);
+});
+
+test('the bundle runs from a cache of the code a command ran, kept per kind of command', () => {
+  const home = scratchHome('aio-bundle-cache-');
+  const cacheRoot = join(home, 'compile-cache');
+  const env = { AI_OBSERVER_HOME: home, NODE_COMPILE_CACHE: cacheRoot };
+  const caches = () =>
+    readdirSync(cacheRoot, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.cache'))
+      .map((f) => f.split('.').slice(-2, -1)[0]!)
+      .sort();
+  const first = cli(['report', 'daily', '--json', '--no-index'], env);
+  assert.deepEqual(caches(), ['report-daily']);
+  assert.equal(cli(['report', 'daily', '--json', '--no-index'], env), first);
+  cli(['version'], env);
+  assert.deepEqual(caches(), ['report-daily', 'version']);
+  // Off with Node's own switch.
+  const off = scratchHome('aio-bundle-nocache-');
+  cli(['version'], {
+    AI_OBSERVER_HOME: off,
+    NODE_COMPILE_CACHE: join(off, 'cc'),
+    NODE_DISABLE_COMPILE_CACHE: '1',
+  });
+  assert.equal(existsSync(join(off, 'cc')), false);
 });
 
 test('the bundle knows its version', () => {
@@ -121,7 +153,7 @@ test('a first import on the bundle’s parse worker totals what the corpus holds
     assert.equal(out.totals.cacheReadTokens, e.cacheReadTokens);
     assert.equal(out.totals.cacheWriteTokens, e.cacheCreationTokens);
     assert.equal(out.totals.totalTokens, e.totalTokens);
-    // Priced from the shipped table, found from the bundle's chunk.
+    // Priced from the shipped table, found from the bundle.
     assert.equal(out.totals.costBasis, 'computed');
     assert.ok(Math.abs(out.totals.costUsd - e.costUsd.ccusageRule) < 0.01);
     assert.deepEqual(
