@@ -12,9 +12,16 @@ const { join } = require('node:path');
 enableCompileCache?.();
 
 const argv = process.argv.slice(2);
-const bundle = join(__dirname, '..', 'dist', 'main.js');
+const dist = join(__dirname, '..', 'dist');
+const bundle = join(dist, 'main.js');
+// A command that runs often has a bundle of its own (scripts/build.ts: FAST_COMMANDS).
+const own = /^[a-z]+$/.test(argv[0] ?? '') ? join(dist, `${argv[0]}.js`) : bundle;
 const run = existsSync(bundle)
-  ? require('./code-cache.js').runBundle(bundle, argv, getCompileCacheDir?.())
+  ? require('./code-cache.js').runBundle(
+      existsSync(own) ? own : bundle,
+      argv,
+      getCompileCacheDir?.(),
+    )
   : import('../src/cli/main.ts').then(({ main }) => main(argv));
 run.then((code) => {
   process.exitCode = code;

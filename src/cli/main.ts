@@ -1,10 +1,8 @@
 #!/usr/bin/env node
 // ai-observer's command line: one file per command under commands/.
 
-import { ConfigError } from '../config/schema.ts';
-import { CatalogError } from '../domain/activity/catalog-error.ts';
 import { VERSION } from '../version.ts';
-import { UsageError } from './usage-error.ts';
+import { type Command, runCommand } from './run-command.ts';
 
 const HELP = `ai-observer ${VERSION} — what your AI tools are doing and what they cost
 
@@ -32,8 +30,6 @@ Commands:
   version          print the version
 
 Run "ai-observer <command> --help" for a command's options.`;
-
-type Command = (argv: string[]) => Promise<number>;
 
 // Loaded on demand: `hook` runs on every Claude Code event and must not pay for the agent's
 // modules (gRPC, protobuf) at start-up.
@@ -67,21 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ai-observer: unknown command "${name}"\n\n${HELP}\n`);
     return 2;
   }
-  try {
-    const command = await load();
-    return await command(rest);
-  } catch (err) {
-    if (err instanceof ConfigError || err instanceof CatalogError || err instanceof UsageError) {
-      process.stderr.write(`ai-observer: ${err.message}\n`);
-      return 2;
-    }
-    if ((err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`ai-observer ${name}: ${(err as Error).message}\n`);
-      return 2;
-    }
-    process.stderr.write(`ai-observer: ${(err as Error).message}\n`);
-    return 1;
-  }
+  return runCommand(name, load, rest);
 }
 
 if (import.meta.main) {

@@ -56,11 +56,11 @@ function cli(args: string[], env: NodeJS.ProcessEnv): string {
   return r.stdout;
 }
 
-test('the bundle is CommonJS in one ASCII file: a command never starts Node’s ESM loader', () => {
+test('the bundles are CommonJS, ASCII, one file each: a command never starts Node’s ESM loader', () => {
   const files = readdirSync(join(pkg, 'dist'))
     .filter((f) => f.endsWith('.js'))
     .sort();
-  assert.deepEqual(files, ['main.js', 'parse-worker.js']);
+  assert.deepEqual(files, ['hook.js', 'main.js', 'parse-worker.js', 'report.js', 'statusline.js']);
   assert.deepEqual(JSON.parse(readFileSync(join(pkg, 'dist', 'package.json'), 'utf8')), {
     type: 'commonjs',
   });
@@ -120,6 +120,40 @@ test('the bundle runs from a cache of the code a command ran, kept per kind of c
     NODE_DISABLE_COMPILE_CACHE: '1',
   });
   assert.equal(existsSync(join(off, 'cc')), false);
+});
+
+test('a command that runs often has a bundle of its own, which does what the whole CLI does', () => {
+  for (const name of ['report', 'statusline', 'hook']) {
+    const code = readFileSync(join(pkg, 'dist', `${name}.js`), 'utf8');
+    assert.ok(code.length < readFileSync(join(pkg, 'dist', 'main.js'), 'utf8').length / 2, name);
+    assert.doesNotMatch(code, /@grpc\/grpc-js|function serve\(/, `${name} holds no agent`);
+  }
+  const home = scratchHome('aio-bundle-own-');
+  const env = childEnv({ AI_OBSERVER_HOME: home });
+  const whole = (args: string[], input = '') =>
+    spawnSync(NODE, [join(pkg, 'dist', 'main.js'), ...args], { env, input, encoding: 'utf8' });
+  const own = (args: string[], input = '') =>
+    spawnSync(NODE, [join(pkg, 'bin', 'ai-observer.js'), ...args], {
+      env,
+      input,
+      encoding: 'utf8',
+    });
+  const session = JSON.stringify({ session_id: 's1', model: { display_name: 'Opus' } });
+  for (const [args, input] of [
+    [['report', 'daily', '--json', '--no-index'], ''],
+    [['report', 'monthly', '--no-index'], ''],
+    [['report', 'daily', '--since', 'yesterday'], ''],
+    [['statusline'], session],
+    [['hook', 'claude'], '{}'],
+  ] as const) {
+    const a = whole([...args], input);
+    const b = own([...args], input);
+    assert.deepEqual(
+      { status: b.status, stdout: b.stdout, stderr: b.stderr },
+      { status: a.status, stdout: a.stdout, stderr: a.stderr },
+      args.join(' '),
+    );
+  }
 });
 
 test('the bundle knows its version', () => {
