@@ -216,6 +216,25 @@ export function periodRows(
     });
 }
 
+/**
+ * Rows of a rollup by local day alone, with the tools and models the store named (sorted and
+ * distinct, as both stores give them): one period row each, in the store's order of days. What
+ * periodRows makes of the same rows for a daily report, without regrouping one row per group.
+ */
+export function dayRows(rows: readonly RollupLike[]): PeriodRow[] {
+  return rows.map((r) => {
+    if (r.day === undefined || r.tools === undefined || r.models === undefined) {
+      throw new Error('dayRows: a row of a rollup by day with its tools and models expected');
+    }
+    return {
+      period: periodLabelOfDay(r.day, 'daily'),
+      tools: r.tools,
+      models: r.models,
+      ...figures(r),
+    };
+  });
+}
+
 export interface SessionRow extends Figures {
   sessionId: string;
   tool: Tool;

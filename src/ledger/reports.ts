@@ -4,6 +4,7 @@
 import { BLOCK_MS, buildBlocks, burnRate, project } from '../domain/blocks.ts';
 import { HOUR_MS, type Period, tzOffset } from '../domain/periods.ts';
 import {
+  dayRows,
   type Figures,
   grandTotal,
   modelRows,
@@ -44,6 +45,10 @@ export function buildReport(
       // and models; a row per model only for a breakdown.
       const zoneOffset = (ts: number) => tzOffset(ts, tz);
       const zoned = { ...filter, zoneOffset, zone };
+      if (kind === 'daily' && !breakdown) {
+        const rows = rollup(zoned, ['day'], true);
+        return { rows: dayRows(rows), totals: grandTotal(rows) };
+      }
       const rows = breakdown
         ? rollup(zoned, ['day', 'tool', 'model'])
         : rollup(zoned, ['day'], true);

@@ -18,6 +18,7 @@ import {
 } from '../../src/domain/periods.ts';
 import {
   basisOf,
+  dayRows,
   emptyTotals,
   modelRows,
   periodRows,
@@ -284,6 +285,42 @@ test('period rows from whole days that name their tools and models', () => {
       ['2026-11-17', ['claude-code', 'codex'], ['a', 'b'], 2],
     ],
   );
+});
+
+test('day rows are the daily period rows of a rollup by day, made without regrouping', () => {
+  const first = Date.UTC(2026, 9, 30) / (24 * H);
+  const tools = ['claude-code', 'codex', 'gemini-cli'] as const;
+  const rows: RollupLike[] = [];
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  for (let d = 0; d < 40; d++) {
+    if (next() < 0.2) continue; // days without use
+    const reported = Math.floor(next() * 5);
+    const computed = Math.floor(next() * 9);
+    const unpriced = next() < 0.1 ? 1 : 0;
+    rows.push({
+      ...rollup({
+        requests: reported + computed + unpriced,
+        tokens: tokens(Math.floor(next() * 100_000)),
+        costReported: reported * 0.1234567,
+        reportedRequests: reported,
+        costComputed: computed * 0.0987654,
+        computedRequests: computed,
+        unpriced,
+        firstTs: (first + d) * 24 * H + 1000,
+        lastTs: (first + d) * 24 * H + 5000,
+      }),
+      day: first + d,
+      tools: tools.filter(() => next() < 0.6),
+      models: ['m-a', 'm-b', 'm-c'].filter(() => next() < 0.5),
+    });
+  }
+  assert.ok(rows.length > 25);
+  assert.deepEqual(dayRows(rows), periodRows(rows, 'daily', 'UTC', false));
+  assert.throws(() => dayRows([rollup({ requests: 1 })]), /rollup by day/);
 });
 
 test('session and model rows', () => {
