@@ -2,7 +2,8 @@
 //
 //   node bench/ledger.ts [--corpus /tmp/ledger-corpus] [--size 1GB] [--sessions N] [--seed 1]
 //                        [--only all|ccusage|ours] [--ccusage PATH] [--ccusage-runs 3]
-//                        [--warm-runs 5] [--append-runs 5] [--append-bytes 1MB] [--append-files 3]
+//                        [--cold-runs 5] [--warm-runs 5] [--append-runs 5] [--append-bytes 1MB]
+//                        [--append-files 3]
 //                        [--statusline-runs 50] [--root DIR] [--regenerate]
 //   node bench/ledger.ts --size 50MB --corpus /tmp/ledger-50mb      # quick iteration
 //
@@ -13,15 +14,21 @@
 // temporary AI_OBSERVER_HOME.
 //
 // 1. The corpus is read once (page cache warm, for both tools alike; the time is the I/O floor).
-// 2. ccusage: `ccusage daily --json --offline`, --ccusage-runs times (median wall, max peak
-//    RSS). ccusage 20 is a native (Rust) program that npm installs as the optional dependency
-//    @ccusage/ccusage-<os>-<arch>; its npm `bin` (src/cli.js) is a Node launcher that only
-//    spawns it. The native binary is run directly, so the launcher's Node start-up is not
-//    counted against ccusage. --ccusage PATH runs another build instead (a .js file through
-//    Node 24, e.g. ccusage 19's dist/index.js, or an executable).
+// 2. ccusage: `ccusage daily --json --offline` (median wall, max peak RSS). When both halves
+//    run, it runs once before each of our cold imports and once before each of our warm
+//    reports, and each ratio is taken against the ccusage runs beside it: this VM's speed
+//    drifts by tens of percent within minutes, and runs seconds apart see the same machine.
+//    Alone (--only ccusage) it runs --ccusage-runs times. ccusage 20 is a native (Rust)
+//    program that npm installs as the optional dependency @ccusage/ccusage-<os>-<arch>; its
+//    npm `bin` (src/cli.js) is a Node launcher that only spawns it. The native binary is run
+//    directly, so the launcher's Node start-up is not counted against ccusage. --ccusage PATH
+//    runs another build instead (a .js file through Node 24, e.g. ccusage 19's dist/index.js,
+//    or an executable).
 // 3. ai-observer (`node bin/ai-observer.js`, i.e. dist/ when built, else src/ by type
 //    stripping): the first `report daily --json` is the cold import (it indexes the corpus into
-//    its SQLite ledger, then reports), the next --warm-runs are warm reports, then as many with
+//    its SQLite ledger, then reports), --cold-runs times, each into an empty data directory
+//    (median wall, as for ccusage; max peak RSS), the next --warm-runs are warm reports on the
+//    last one's ledger (median), then as many with
 //    the agent running on the same ledger (it holds it and keeps it current); then the status
 //    line (`statusline` with a Claude Code status-line JSON on stdin, --statusline-runs times);
 //    then --append-runs cycles that each append --append-bytes of new turns (new requests) to
@@ -81,6 +88,7 @@ const f = numberFlags({
   only: 'all',
   ccusage: '',
   'ccusage-runs': 3,
+  'cold-runs': 5,
   'warm-runs': 5,
   'append-runs': 5,
   'append-bytes': '1MB',
@@ -428,7 +436,9 @@ const ourBin = join(root, 'bin', 'ai-observer.js');
 let failed = false;
 
 interface OurFigures {
+  /** Median wall and largest peak RSS of the cold imports. */
   cold?: Run;
+  colds: Run[];
   coldTotals?: Totals;
   warm: number[];
   warmRss: number[];
@@ -441,6 +451,7 @@ interface OurFigures {
   error?: string;
 }
 const ours: OurFigures = {
+  colds: [],
   warm: [],
   warmRss: [],
   warmAgent: [],
@@ -448,7 +459,9 @@ const ours: OurFigures = {
   appendIncluded: [],
   statusline: [],
 };
-const peerRuns: Run[] = [];
+/** ccusage's runs, each with what it ran beside: our cold imports, our warm reports, or alone. */
+type Phase = 'cold' | 'warm' | 'alone';
+const peerRuns: Array<Run & { phase: Phase }> = [];
 let peerTotals: Totals | undefined;
 let peer: Peer | undefined;
 
@@ -470,25 +483,26 @@ try {
   );
   raw.readOnceMs = readMs;
 
-  // 2. ccusage.
+  // 2. ccusage, and 3. ai-observer, one ccusage run before each of our cold and warm runs.
   if (f.only !== 'ours') {
     peer = resolveCcusage();
-    say(`\n${peer.label}: daily --json --offline, ${f['ccusage-runs']} runs`);
-    for (let i = 0; i < f['ccusage-runs']; i++) {
-      const r = await measure(peer.cmd, [...peer.args, 'daily', '--json', '--offline'], baseEnv, {
-        rss: true,
-        time: true,
-      });
-      if (r.code !== 0) throw new Error(`ccusage exited ${r.code}: ${r.stderr.slice(0, 2000)}`);
-      say(
-        `  run ${i + 1}: ${fmt(r.wallMs / 1000, 2)} s, peak RSS ${fmt(r.peakRssKiB / MiB, 1)} MiB (VmHWM)${timeNote(r)}`,
-      );
-      peerRuns.push(r);
+    say(`\n${peer.label}: daily --json --offline`);
+  }
+  if (f.only === 'ccusage') {
+    for (let i = 0; i < f['ccusage-runs']; i++) await runPeer('alone');
+  } else {
+    try {
+      await runOurs(summary, f.only === 'all' ? runPeer : async () => {});
+    } catch (err) {
+      ours.error ??= (err as Error).message;
     }
+  }
+  if (peerRuns.length > 0) {
     peerTotals = ccusageTotals(peerRuns[peerRuns.length - 1]!.stdout);
     raw.ccusage = {
-      label: peer.label,
+      label: peer?.label,
       runs: peerRuns.map((r) => ({
+        phase: r.phase,
         wallMs: r.wallMs,
         peakRssKiB: r.peakRssKiB,
         timeMaxRssKiB: r.timeMaxRssKiB,
@@ -496,15 +510,6 @@ try {
       })),
       totals: { ...peerTotals, days: peerTotals.days.size },
     };
-  }
-
-  // 3. ai-observer.
-  if (f.only !== 'ccusage') {
-    try {
-      await runOurs(summary);
-    } catch (err) {
-      ours.error ??= (err as Error).message;
-    }
   }
 
   // 4. The table.
@@ -524,7 +529,24 @@ try {
   process.exitCode = failed ? 1 : 0;
 }
 
-async function runOurs(summary: CorpusSummary): Promise<void> {
+async function runPeer(phase: Phase): Promise<void> {
+  const p = peer!;
+  const r = await measure(p.cmd, [...p.args, 'daily', '--json', '--offline'], baseEnv, {
+    rss: true,
+    time: true,
+  });
+  if (r.code !== 0) throw new Error(`ccusage exited ${r.code}: ${r.stderr.slice(0, 2000)}`);
+  peerRuns.push({ ...r, phase });
+  say(
+    `  ccusage run ${peerRuns.length}${phase === 'alone' ? '' : ` (beside ${phase})`}: ${fmt(r.wallMs / 1000, 2)} s, peak RSS ${fmt(r.peakRssKiB / MiB, 1)} MiB (VmHWM)${timeNote(r)}`,
+  );
+}
+
+/** `beside(phase)` runs before each cold import and each warm report (ccusage, or nothing). */
+async function runOurs(
+  summary: CorpusSummary,
+  beside: (phase: Phase) => Promise<void>,
+): Promise<void> {
   if (!existsSync(ourBin)) throw new Error(`${ourBin} is missing`);
   const built = existsSync(join(root, 'dist', 'main.js'));
   say(
@@ -535,30 +557,49 @@ async function runOurs(summary: CorpusSummary): Promise<void> {
   }
   const report = [ourBin, 'report', 'daily', '--json'];
 
-  // Cold: the first report indexes the whole corpus.
-  const cold = await measure(NODE, report, ourEnv, { rss: true, time: true });
-  if (cold.code !== 0) {
-    const unknown = /unknown command "report"/.test(cold.stderr);
-    ours.error = unknown
-      ? '`ai-observer report` does not exist yet in this checkout: our half of the benchmark cannot run'
-      : `\`ai-observer report daily --json\` exited ${cold.code}: ${cold.stderr.trim().slice(0, 2000)}`;
-    throw new Error(ours.error);
+  // Cold: the first report indexes the whole corpus, each time into an empty data directory.
+  for (let i = 0; i < Math.max(1, f['cold-runs']); i++) {
+    if (i > 0) {
+      rmSync(ourHome, { recursive: true, force: true });
+      mkdirSync(ourHome);
+    }
+    await beside('cold');
+    const cold = await measure(NODE, report, ourEnv, { rss: true, time: true });
+    if (cold.code !== 0) {
+      const unknown = /unknown command "report"/.test(cold.stderr);
+      ours.error = unknown
+        ? '`ai-observer report` does not exist yet in this checkout: our half of the benchmark cannot run'
+        : `\`ai-observer report daily --json\` exited ${cold.code}: ${cold.stderr.trim().slice(0, 2000)}`;
+      throw new Error(ours.error);
+    }
+    const totals = ourTotals(cold.stdout);
+    if (ours.coldTotals !== undefined && !tokensEqual(totals, ours.coldTotals))
+      say(`  warning: cold run ${i + 1} reports other totals than the first`);
+    ours.coldTotals = totals;
+    ours.colds.push(cold);
+    say(
+      `  cold import + report ${i + 1}: ${fmt(cold.wallMs / 1000, 2)} s, peak RSS ${fmt(cold.peakRssKiB / MiB, 1)} MiB (VmHWM)${timeNote(cold)}`,
+    );
   }
-  ours.cold = cold;
-  ours.coldTotals = ourTotals(cold.stdout);
-  say(
-    `  cold import + report: ${fmt(cold.wallMs / 1000, 2)} s, peak RSS ${fmt(cold.peakRssKiB / MiB, 1)} MiB (VmHWM)${timeNote(cold)}`,
-  );
+  const coldTotals = ours.coldTotals;
+  if (coldTotals === undefined) throw new Error('no cold run');
+  const byWall = [...ours.colds].sort((a, b) => a.wallMs - b.wallMs);
+  ours.cold = {
+    ...byWall[Math.floor((byWall.length - 1) / 2)]!,
+    wallMs: median(ours.colds.map((r) => r.wallMs)),
+    peakRssKiB: Math.max(...ours.colds.map((r) => r.peakRssKiB)),
+  };
 
   // Warm: nothing changed since.
-  let last = ours.coldTotals;
+  let last = coldTotals;
   for (let i = 0; i < f['warm-runs']; i++) {
+    await beside('warm');
     const r = await measure(NODE, report, ourEnv, { rss: true });
     if (r.code !== 0) throw new Error(`warm report exited ${r.code}: ${r.stderr.slice(0, 2000)}`);
     ours.warm.push(r.wallMs);
     ours.warmRss.push(r.peakRssKiB);
     last = ourTotals(r.stdout);
-    if (!tokensEqual(last, ours.coldTotals))
+    if (!tokensEqual(last, coldTotals))
       say(`  warning: warm run ${i + 1} reports other totals than the cold run`);
   }
   say(`  warm report: ${ours.warm.map((ms) => fmt(ms, 0)).join(', ')} ms`);
@@ -576,7 +617,7 @@ async function runOurs(summary: CorpusSummary): Promise<void> {
     for (let i = 0; i < f['warm-runs']; i++) {
       const r = await measure(NODE, report, ourEnv, {});
       if (r.code !== 0) throw new Error(`report beside the agent exited ${r.code}: ${r.stderr}`);
-      if (!tokensEqual(ourTotals(r.stdout), ours.coldTotals))
+      if (!tokensEqual(ourTotals(r.stdout), coldTotals))
         say(`  warning: report ${i + 1} beside the agent has other totals than the cold run`);
       ours.warmAgent.push(r.wallMs);
     }
@@ -637,13 +678,13 @@ async function runOurs(summary: CorpusSummary): Promise<void> {
   }
   restoreAppended();
   raw.ours = {
-    cold: {
-      wallMs: cold.wallMs,
-      peakRssKiB: cold.peakRssKiB,
-      timeMaxRssKiB: cold.timeMaxRssKiB,
-      cpuS: cold.cpuS,
-    },
-    coldTotals: { ...ours.coldTotals, days: ours.coldTotals.days.size },
+    cold: ours.colds.map((r) => ({
+      wallMs: r.wallMs,
+      peakRssKiB: r.peakRssKiB,
+      timeMaxRssKiB: r.timeMaxRssKiB,
+      cpuS: r.cpuS,
+    })),
+    coldTotals: { ...coldTotals, days: coldTotals.days.size },
     warmMs: ours.warm,
     warmPeakRssKiB: ours.warmRss,
     warmAgentMs: ours.warmAgent,
@@ -740,7 +781,18 @@ function report(summary: CorpusSummary): void {
     }
   }
 
-  const peerWall = peerRuns.length > 0 ? median(peerRuns.map((r) => r.wallMs)) : Number.NaN;
+  // Each ratio against the ccusage runs taken beside it (all of them when it ran alone).
+  const peerOf = (phase: Phase) => {
+    const beside = peerRuns.filter((r) => r.phase === phase);
+    const runs = beside.length > 0 ? beside : peerRuns;
+    return {
+      wall: runs.length > 0 ? median(runs.map((r) => r.wallMs)) : Number.NaN,
+      n: runs.length,
+    };
+  };
+  const peerCold = peerOf('cold');
+  const peerWarm = peerOf('warm');
+  const peerWall = peerCold.wall;
   const peerRss = peerRuns.length > 0 ? Math.max(...peerRuns.map((r) => r.peakRssKiB)) : Number.NaN;
   const warm = ours.warm.length > 0 ? median(ours.warm) : Number.NaN;
   const warmAgent = ours.warmAgent.length > 0 ? median(ours.warmAgent) : Number.NaN;
@@ -753,10 +805,10 @@ function report(summary: CorpusSummary): void {
     ['', peer?.label ?? 'ccusage', 'ai-observer', 'goal', 'met?'],
     [
       'whole corpus, wall',
-      Number.isNaN(peerWall) ? '-' : `${fmt(peerWall / 1000, 2)} s (median of ${peerRuns.length})`,
+      Number.isNaN(peerWall) ? '-' : `${fmt(peerWall / 1000, 2)} s (median of ${peerCold.n})`,
       cold === undefined
         ? pending
-        : `${fmt(cold.wallMs / 1000, 2)} s cold import (${fmt(cold.wallMs / peerWall, 2)}×)`,
+        : `${fmt(cold.wallMs / 1000, 2)} s cold import (median of ${ours.colds.length}; ${fmt(cold.wallMs / peerWall, 2)}×)`,
       '≤ 1.5× ccusage',
       yes(cold === undefined ? undefined : cold.wallMs <= 1.5 * peerWall),
     ],
@@ -769,21 +821,23 @@ function report(summary: CorpusSummary): void {
     ],
     [
       'warm report',
-      Number.isNaN(peerWall) ? '-' : `${fmt(peerWall, 0)} ms (every run reads all)`,
+      Number.isNaN(peerWarm.wall)
+        ? '-'
+        : `${fmt(peerWarm.wall, 0)} ms (median of ${peerWarm.n}; every run reads all)`,
       Number.isNaN(warm)
         ? pending
-        : `${fmt(warm, 0)} ms (median of ${ours.warm.length}; ${fmt(peerWall / warm, 1)}× faster)`,
+        : `${fmt(warm, 0)} ms (median of ${ours.warm.length}; ${fmt(peerWarm.wall / warm, 1)}× faster)`,
       '≥ 20× faster',
-      yes(Number.isNaN(warm) ? undefined : peerWall / warm >= 20),
+      yes(Number.isNaN(warm) ? undefined : peerWarm.wall / warm >= 20),
     ],
     [
       'warm report, agent running',
       '-',
       Number.isNaN(warmAgent)
         ? pending
-        : `${fmt(warmAgent, 0)} ms (median of ${ours.warmAgent.length}; ${fmt(peerWall / warmAgent, 1)}× faster)`,
+        : `${fmt(warmAgent, 0)} ms (median of ${ours.warmAgent.length}; ${fmt(peerWarm.wall / warmAgent, 1)}× faster)`,
       '≥ 20× faster',
-      yes(Number.isNaN(warmAgent) ? undefined : peerWall / warmAgent >= 20),
+      yes(Number.isNaN(warmAgent) ? undefined : peerWarm.wall / warmAgent >= 20),
     ],
     [
       `report after +${f['append-bytes']}`,
