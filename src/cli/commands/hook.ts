@@ -5,6 +5,7 @@
 // hook's stdout to the conversation for some events.
 
 import { agentHeaders, agentUrl } from '../agent-url.ts';
+import { postJson } from '../post-json.ts';
 import { readStdin } from '../stdin.ts';
 
 const STDIN_LIMIT = 1024 * 1024;
@@ -35,14 +36,9 @@ export async function hook(argv: string[]): Promise<number> {
     } catch {
       base = 'http://127.0.0.1:4318'; // a broken config must not break the AI tool
     }
-    const res = await fetch(`${base}/api/hooks/${tool}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...agentHeaders() },
-      body,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    if (!res.ok) {
-      process.stderr.write(`ai-observer hook: agent answered ${res.status}: ${await res.text()}\n`);
+    const res = await postJson(`${base}/api/hooks/${tool}`, agentHeaders(), body, TIMEOUT_MS);
+    if (res.status < 200 || res.status > 299) {
+      process.stderr.write(`ai-observer hook: agent answered ${res.status}: ${res.text}\n`);
     }
   } catch {
     // The agent is not running: nothing to tell, and nothing to wait for.
